@@ -1,0 +1,119 @@
+package dev.llmq.shared.query;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON forms of queries and outcomes, written field by field so that any client (redis-cli, Go, Python) can read
+ * and write them: snake_case names, ISO-8601 instants, no class tags.
+ */
+public final class ProtocolJson {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private ProtocolJson() {}
+
+    public static String encode(Query query) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("id", query.id().value());
+        node.put("prompt", query.prompt());
+        node.put("submitted_at", query.submittedAt().toString());
+        return node.toString();
+    }
+
+    public static Query decodeQuery(String json) {
+        JsonNode node = parse(json);
+        try {
+            return new Query(
+                    new QueryId(requiredLong(node, "id")),
+                    requiredText(node, "prompt"),
+                    Instant.parse(requiredText(node, "submitted_at")));
+        } catch (IllegalArgumentException | DateTimeParseException ex) {
+            throw new MalformedProtocolJsonException(json, ex.getMessage());
+        }
+    }
+
+    public static String encode(Outcome outcome) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("id", outcome.id().value());
+        node.put("status", outcome.status().wireName());
+        switch (outcome) {
+            case Outcome.Answered answered -> {
+                node.put("text", answered.text());
+                node.put("model", answered.model());
+                ObjectNode usage = node.putObject("usage");
+                usage.put("prompt_tokens", answered.usage().promptTokens());
+                usage.put("completion_tokens", answered.usage().completionTokens());
+                usage.put("total_tokens", answered.usage().totalTokens());
+            }
+            case Outcome.Failed failed -> {
+                ObjectNode error = node.putObject("error");
+                error.put("code", failed.error().code());
+                error.put("message", failed.error().message());
+            }
+        }
+        node.put("completed_at", outcome.completedAt().toString());
+        return node.toString();
+    }
+
+    public static Outcome decodeOutcome(String json) {
+        JsonNode node = parse(json);
+        try {
+            QueryId id = new QueryId(requiredLong(node, "id"));
+            Instant completedAt = Instant.parse(requiredText(node, "completed_at"));
+            return switch (QueryStatus.fromWireName(requiredText(node, "status"))) {
+                case SUCCEEDED ->
+                    new Outcome.Answered(
+                            id,
+                            requiredText(node, "text"),
+                            requiredText(node, "model"),
+                            new Usage(
+                                    requiredLong(node.path("usage"), "prompt_tokens"),
+                                    requiredLong(node.path("usage"), "completion_tokens")),
+                            completedAt);
+                case FAILED ->
+                    new Outcome.Failed(
+                            id,
+                            new QueryError(
+                                    requiredText(node.path("error"), "code"),
+                                    requiredText(node.path("error"), "message")),
+                            completedAt);
+                case QUEUED, RUNNING -> throw new MalformedProtocolJsonException(json, "an outcome must be terminal");
+            };
+        } catch (IllegalArgumentException | DateTimeParseException ex) {
+            throw new MalformedProtocolJsonException(json, ex.getMessage());
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw new MalformedProtocolJsonException(json, "expected a JSON object");
+            }
+            return node;
+        } catch (JacksonException ex) {
+            throw new MalformedProtocolJsonException(json, ex.getOriginalMessage());
+        }
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isString()) {
+            throw new IllegalArgumentException("'" + field + "' must be a string");
+        }
+        return value.stringValue();
+    }
+
+    private static long requiredLong(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new IllegalArgumentException("'" + field + "' must be a whole number");
+        }
+        return value.longValue();
+    }
+}

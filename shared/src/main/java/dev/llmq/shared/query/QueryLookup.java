@@ -1,0 +1,21 @@
+package dev.llmq.shared.query;
+
+/** What Redis knows about a query id right now. */
+public sealed interface QueryLookup permits QueryLookup.Completed, QueryLookup.InProgress, QueryLookup.Unknown {
+
+    /** The query reached its terminal outcome; {@code json} is the stored form, served as is. */
+    record Completed(Outcome outcome, String json) implements QueryLookup {}
+
+    /** The query was accepted and has no outcome yet. */
+    record InProgress(QueryStatus status) implements QueryLookup {
+
+        public InProgress {
+            if (status.isTerminal()) {
+                throw new IllegalArgumentException("a query in progress cannot be " + status.wireName());
+            }
+        }
+    }
+
+    /** The id was never issued, or everything about it has expired. */
+    record Unknown() implements QueryLookup {}
+}

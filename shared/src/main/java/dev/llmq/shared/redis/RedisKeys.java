@@ -1,0 +1,57 @@
+package dev.llmq.shared.redis;
+
+import dev.llmq.shared.query.QueryId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every Redis key, channel, stream and group name llmq uses, in one place. Keys touched together by one script share a
+ * hash tag so that Redis Cluster keeps them in one slot.
+ */
+public final class RedisKeys {
+
+    /** Prefix of result keys and of their pub/sub channels: {@code query_result_<id>} (seed-compatible). */
+    public static final String RESULT_PREFIX = "query_result_";
+
+    /** The pattern every api-service replica subscribes to once. */
+    public static final String RESULT_CHANNEL_PATTERN = RESULT_PREFIX + "*";
+
+    /** The counter {@code INCR}ed to issue query ids. */
+    public static final String QUERY_ID_COUNTER = "llmq:query-ids";
+
+    /** The stream of queries waiting for a worker. */
+    public static final String QUERY_STREAM = "llmq:queries";
+
+    /** The consumer group all workers read the stream through. */
+    public static final String WORKER_GROUP = "llmq-workers";
+
+    /** The stream entry field holding the query JSON. */
+    public static final String QUERY_FIELD = "query";
+
+    private RedisKeys() {}
+
+    public static String resultKey(QueryId id) {
+        return RESULT_PREFIX + id.value();
+    }
+
+    /** The channel an outcome is published on: the same name as its key. */
+    public static String resultChannel(QueryId id) {
+        return resultKey(id);
+    }
+
+    /** The in-progress status of a query (queued or running); hash-tagged into the slot of its result key. */
+    public static String statusKey(QueryId id) {
+        return "llmq:status:{" + resultKey(id) + "}";
+    }
+
+    /** Reads the id out of a result channel name, or returns null for any other channel. */
+    public static @Nullable QueryId idOfResultChannel(String channel) {
+        if (!channel.startsWith(RESULT_PREFIX)) {
+            return null;
+        }
+        try {
+            return QueryId.parse(channel.substring(RESULT_PREFIX.length()));
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+}

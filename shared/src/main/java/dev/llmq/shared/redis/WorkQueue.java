@@ -1,0 +1,48 @@
+package dev.llmq.shared.redis;
+
+import dev.llmq.shared.query.Outcome;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The consumer side of the query stream for one worker (one consumer of the group). Crash recovery lives in the
+ * stream's pending-entries list: what a worker read stays pending until {@link #finish} acknowledges it.
+ */
+public interface WorkQueue {
+
+    /** The consumer name of this worker in the group. */
+    String consumer();
+
+    /** Makes sure the stream and the consumer group exist. */
+    void ensureGroup();
+
+    /** Reads at most {@code max} never-delivered entries, blocking up to {@code block} when there are none. */
+    List<Delivery> read(int max, Duration block);
+
+    /**
+     * Marks the query running unless an outcome is already stored; returns that stored outcome's JSON if there is one,
+     * in which case the query must not be processed again.
+     */
+    Optional<String> begin(Delivery delivery);
+
+    /**
+     * Stores the outcome unless one exists, publishes it, and acknowledges and deletes the entry, in one round trip.
+     * Returns whether this outcome was the one stored (the first stored outcome wins).
+     */
+    boolean finish(Delivery delivery, Outcome outcome);
+
+    /** Acknowledges and deletes an entry whose query already has an outcome. */
+    void discard(Delivery delivery);
+
+    /** Resets the idle time of entries this worker still owns; returns the entry ids it no longer owns. */
+    Set<String> keepAlive(Collection<String> entryIds);
+
+    /** Claims up to {@code max} entries other consumers have left idle for at least {@code minIdle}. */
+    List<Delivery> claimAbandoned(Duration minIdle, int max);
+
+    /** Gives entries back at once: they look abandoned, so any worker's next claim takes them. */
+    void release(Collection<String> entryIds);
+}

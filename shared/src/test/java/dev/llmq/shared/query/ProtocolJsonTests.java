@@ -1,0 +1,61 @@
+package dev.llmq.shared.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ProtocolJsonTests {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
+
+    @Test
+    void queryRoundTripsThroughPlainJson() {
+        Query query = new Query(new QueryId(7), "Hello \"world\"", NOW);
+
+        String json = ProtocolJson.encode(query);
+
+        assertThat(json)
+                .isEqualTo("{\"id\":7,\"prompt\":\"Hello \\\"world\\\"\",\"submitted_at\":\"2026-11-24T10:15:30Z\"}");
+        assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
+    }
+
+    @Test
+    void answeredOutcomeCarriesTextAsTheSeedShows() {
+        Outcome outcome = new Outcome.Answered(new QueryId(1), "Hi!", "gpt-4o-mini", new Usage(3, 2), NOW);
+
+        String json = ProtocolJson.encode(outcome);
+
+        assertThat(json)
+                .isEqualTo("{\"id\":1,\"status\":\"succeeded\",\"text\":\"Hi!\",\"model\":\"gpt-4o-mini\","
+                        + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5},"
+                        + "\"completed_at\":\"2026-11-24T10:15:30Z\"}");
+        assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
+    }
+
+    @Test
+    void failedOutcomeHasAnErrorAndNoText() {
+        Outcome outcome = new Outcome.Failed(new QueryId(2), new QueryError("llm_error", "401 from provider"), NOW);
+
+        String json = ProtocolJson.encode(outcome);
+
+        assertThat(json)
+                .contains("\"status\":\"failed\"", "\"error\":{\"code\":\"llm_error\"")
+                .doesNotContain("text");
+        assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
+    }
+
+    @Test
+    void malformedJsonIsRejectedWithTheOffendingText() {
+        assertThatThrownBy(() -> ProtocolJson.decodeQuery("{\"id\":\"x\"}"))
+                .isInstanceOf(MalformedProtocolJsonException.class)
+                .hasMessageContaining("'id' must be a whole number")
+                .hasMessageContaining("{\"id\":\"x\"}");
+        assertThatThrownBy(() -> ProtocolJson.decodeQuery("not json"))
+                .isInstanceOf(MalformedProtocolJsonException.class);
+        assertThatThrownBy(() -> ProtocolJson.decodeOutcome(
+                        "{\"id\":1,\"status\":\"queued\",\"completed_at\":\"2026-11-24T10:15:30Z\"}"))
+                .isInstanceOf(MalformedProtocolJsonException.class);
+    }
+}

@@ -1,0 +1,251 @@
+package dev.llmq.shared.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.ProtocolJson;
+import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.query.QueryStatus;
+import dev.llmq.shared.query.Usage;
+import dev.llmq.shared.testing.RedisServerExtension;
+import dev.llmq.shared.testing.TestRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.api.RedissonClient;
+
+class RedisQueuesIT {
+
+    @RegisterExtension
+    static RedisServerExtension server = new RedisServerExtension();
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
+    private static final Duration TTL = Duration.ofHours(1);
+    private static RedissonClient client;
+
+    private QueryQueue queue;
+    private RedisWorkQueue workerA;
+    private RedisWorkQueue workerB;
+    private ResultStore results;
+
+    @BeforeAll
+    static void connect() {
+        client = RedisClients.create(RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 8, "test"));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.shutdown();
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        redis().flushAll();
+        queue = new RedisQueryQueue(client, CLOCK, TTL);
+        workerA = new RedisWorkQueue(client, "worker-a", TTL);
+        workerB = new RedisWorkQueue(client, "worker-b", TTL);
+        results = new RedisResultStore(client);
+        workerA.ensureGroup();
+    }
+
+    @Test
+    void submittedQueryIsDeliveredOnceAndItsOutcomeStoredPublishedAndAcknowledged() {
+        Query query = queue.submit("What is Redis?");
+        assertThat(results.lookup(query.id())).isEqualTo(new QueryLookup.InProgress(QueryStatus.QUEUED));
+
+        List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
+        assertThat(deliveries).singleElement().satisfies(d -> {
+            assertThat(d.query()).isEqualTo(query);
+            assertThat(d.deliveryCount()).isEqualTo(1);
+        });
+        assertThat(workerB.read(10, Duration.ofMillis(50))).isEmpty();
+
+        Delivery delivery = deliveries.getFirst();
+        assertThat(workerA.begin(delivery)).isEmpty();
+        assertThat(results.lookup(query.id())).isEqualTo(new QueryLookup.InProgress(QueryStatus.RUNNING));
+
+        Outcome outcome = answer(query.id(), "Redis is a data store.");
+        assertThat(workerA.finish(delivery, outcome)).isTrue();
+
+        assertThat(redis().call("GET", "query_result_" + query.id())).isEqualTo(ProtocolJson.encode(outcome));
+        assertThat((Long) redis().call("TTL", "query_result_" + query.id())).isBetween(3500L, 3600L);
+        assertThat(results.lookup(query.id()))
+                .isEqualTo(new QueryLookup.Completed(outcome, ProtocolJson.encode(outcome)));
+        assertThat(redis().call("EXISTS", RedisKeys.statusKey(query.id()))).isEqualTo(0L);
+        assertThat(redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void idsAreIssuedByIncrAndNeverRepeat() {
+        redis().call("SET", RedisKeys.QUERY_ID_COUNTER, "41");
+
+        assertThat(queue.submit("a").id()).isEqualTo(new QueryId(42));
+        assertThat(queue.submit("b").id()).isEqualTo(new QueryId(43));
+    }
+
+    @Test
+    void theFirstStoredOutcomeWinsAndOnlyItIsPublished() {
+        Query query = queue.submit("race");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        Outcome first = answer(query.id(), "first");
+
+        assertThat(workerA.finish(delivery, first)).isTrue();
+        assertThat(workerA.finish(delivery, answer(query.id(), "second"))).isFalse();
+
+        assertThat(redis().call("GET", RedisKeys.resultKey(query.id()))).isEqualTo(ProtocolJson.encode(first));
+    }
+
+    @Test
+    void aRedeliveredQueryWithAStoredOutcomeIsNotBegunAgain() {
+        Query query = queue.submit("done already");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        Outcome outcome = answer(query.id(), "answer");
+        redis().call("SET", RedisKeys.resultKey(query.id()), ProtocolJson.encode(outcome));
+
+        assertThat(workerA.begin(delivery)).contains(ProtocolJson.encode(outcome));
+        workerA.discard(delivery);
+
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void anAbandonedEntryIsClaimedByAnotherWorkerWithItsDeliveryCounted() {
+        Query query = queue.submit("orphan");
+        Delivery first = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        awaitIdle(first.entryId(), 200);
+
+        List<Delivery> claimed = workerB.claimAbandoned(Duration.ofMillis(200), 10);
+
+        assertThat(claimed).singleElement().satisfies(d -> {
+            assertThat(d.query()).isEqualTo(query);
+            assertThat(d.deliveryCount()).isEqualTo(2);
+        });
+        assertThat(workerA.keepAlive(List.of(first.entryId()))).containsExactly(first.entryId());
+        assertThat(workerB.keepAlive(List.of(first.entryId()))).isEmpty();
+    }
+
+    @Test
+    void anEntryKeptAliveByItsOwnerIsNotClaimed() {
+        queue.submit("busy");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        awaitIdle(delivery.entryId(), 300);
+
+        assertThat(workerA.keepAlive(List.of(delivery.entryId()))).isEmpty();
+
+        assertThat(workerB.claimAbandoned(Duration.ofMillis(300), 10)).isEmpty();
+        assertThat(workerA.claimAbandoned(Duration.ZERO, 10))
+                .as("a worker never claims its own entries")
+                .isEmpty();
+    }
+
+    @Test
+    void aReleasedEntryIsClaimedAtOnceWithoutCountingADelivery() {
+        Query query = queue.submit("hand back");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+
+        workerA.release(List.of(delivery.entryId()));
+
+        assertThat(workerB.claimAbandoned(Duration.ofMinutes(10), 10))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.query()).isEqualTo(query);
+                    assertThat(d.deliveryCount()).isEqualTo(2);
+                });
+    }
+
+    @Test
+    void anEntryWithoutAValidQueryMovesToTheDeadLetterStream() {
+        redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, "{\"id\":\"nope\"}");
+        Query good = queue.submit("fine");
+
+        List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
+
+        assertThat(deliveries).extracting(Delivery::query).containsExactly(good);
+        assertThat(redis().call("XLEN", EntryDecoder.DEAD_LETTER_STREAM)).isEqualTo(1L);
+        assertThat(pendingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkerRecreatesTheGroupWhenRedisLostItsData() {
+        redis().flushAll();
+
+        assertThat(workerA.read(10, Duration.ofMillis(50))).isEmpty();
+        Query query = queue.submit("after the loss");
+
+        assertThat(workerA.read(10, Duration.ofMillis(100)))
+                .extracting(Delivery::query)
+                .containsExactly(query);
+    }
+
+    @Test
+    void everyStoredOutcomeIsPublishedToPatternSubscribers() {
+        Map<QueryId, String> received = new ConcurrentHashMap<>();
+        AtomicInteger resubscribed = new AtomicInteger();
+        try (ResultNotifications notifications = new RedisResultNotifications(client)) {
+            notifications.subscribe(listener(received, resubscribed));
+            Query query = queue.submit("notify me");
+            Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+            Outcome outcome =
+                    new Outcome.Failed(query.id(), new QueryError(QueryError.LLM_ERROR, "boom"), CLOCK.instant());
+
+            workerA.finish(delivery, outcome);
+
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() ->
+                            assertThat(received).containsExactly(Map.entry(query.id(), ProtocolJson.encode(outcome))));
+            assertThat(resubscribed).hasValue(0);
+        }
+    }
+
+    private static ResultNotifications.Listener listener(Map<QueryId, String> received, AtomicInteger resubscribed) {
+        return new ResultNotifications.Listener() {
+            @Override
+            public void onOutcome(QueryId id, String json) {
+                received.put(id, json);
+            }
+
+            @Override
+            public void onResubscribed() {
+                resubscribed.incrementAndGet();
+            }
+        };
+    }
+
+    private static Outcome answer(QueryId id, String text) {
+        return new Outcome.Answered(id, text, "gpt-4o-mini", new Usage(4, 5), CLOCK.instant());
+    }
+
+    private static TestRedis redis() {
+        return server.redis();
+    }
+
+    private long pendingCount() {
+        List<?> summary = (List<?>) redis().call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP);
+        return (Long) summary.getFirst();
+    }
+
+    private void awaitIdle(String entryId, long millis) {
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    List<?> entries = (List<?>) redis().call(
+                                    "XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, entryId, entryId, "1");
+                    return (Long) ((List<?>) entries.getFirst()).get(2) > millis;
+                });
+    }
+}

@@ -1,0 +1,142 @@
+package dev.llmq.shared.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One of llmq's built jars ({@code <module>/target/<module>.jar}) running as its own process, for tests that kill,
+ * restart or multiply services. Output goes to a log file under {@code target/process-logs}; the process is killed
+ * when the test JVM exits if the test did not stop it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final String name;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(String name, Path log, Process process) {
+        this.name = name;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code module}'s jar with the given environment added to this JVM's. */
+    public static ServiceProcess start(String module, Map<String, String> environment, String... args) {
+        Path jar = repositoryRoot().resolve(module).resolve("target").resolve(module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (./mvnw verify builds every jar)");
+        }
+        String name = module + "-" + COUNTER.incrementAndGet();
+        Path logs = Path.of("target", "process-logs");
+        try {
+            Files.createDirectories(logs);
+            List<String> command = new ArrayList<>(
+                    List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            Path log = logs.resolve(name + ".log");
+            builder.redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            ChildProcesses.register(process);
+            return new ServiceProcess(name, log, process);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot start " + jar, ex);
+        }
+    }
+
+    /** Waits until the process has logged {@code text}; fails early if it exits. */
+    public ServiceProcess awaitLog(String text, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output());
+            }
+            return output().contains(text);
+        });
+        return this;
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process dies at once, as in a crash. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then waits for a graceful exit; returns the exit code. */
+    public int terminate(Duration grace) {
+        process.destroy();
+        if (!waitForExit(grace)) {
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(10));
+            throw new IllegalStateException(name + " did not stop within " + grace + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    private boolean waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(10));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ")";
+    }
+
+    /** The repository's root: the nearest folder upwards that holds {@code mvnw}. */
+    public static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException(
+                    "not inside the llmq repository: " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}
