@@ -1,22 +1,27 @@
 package dev.llmq.shared.redis;
 
 import dev.llmq.shared.query.QueryId;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 import org.redisson.api.RPatternTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.PatternMessageListener;
 import org.redisson.api.listener.PatternStatusListener;
+import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Holds one {@code PSUBSCRIBE query_result_*} on Redisson's shared subscription connection. */
+/**
+ * Holds one {@code PSUBSCRIBE query_result_*} on Redisson's shared subscription connection. If Redis is down when the
+ * process starts, it keeps trying in the background; every (re)subscription tells the listener to re-read.
+ */
 public final class RedisResultNotifications implements ResultNotifications {
 
     private static final Logger log = LoggerFactory.getLogger(RedisResultNotifications.class);
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
     private final RPatternTopic topic;
-    private final AtomicInteger subscriptions = new AtomicInteger();
+    private volatile boolean closed;
 
     public RedisResultNotifications(RedissonClient redis) {
         this.topic = redis.getPatternTopic(RedisKeys.RESULT_CHANNEL_PATTERN, StringCodec.INSTANCE);
@@ -24,13 +29,45 @@ public final class RedisResultNotifications implements ResultNotifications {
 
     @Override
     public void subscribe(Listener listener) {
+        try {
+            addListeners(listener);
+        } catch (RedisException ex) {
+            log.warn(
+                    "Cannot subscribe to {} yet ({}); retrying in the background",
+                    topic.getPatternNames(),
+                    ex.getMessage());
+            Thread.ofVirtual().name("llmq-subscribe").start(() -> retryUntilSubscribed(listener));
+        }
+    }
+
+    private void retryUntilSubscribed(Listener listener) {
+        while (!closed) {
+            try {
+                Thread.sleep(RETRY_EVERY);
+                topic.removeAllListeners();
+                addListeners(listener);
+                return;
+            } catch (RedisException ex) {
+                log.debug("Still cannot subscribe: {}", ex.getMessage());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void addListeners(Listener listener) {
+        topic.addListener(String.class, (PatternMessageListener<String>) (pattern, channel, json) -> {
+            QueryId id = RedisKeys.idOfResultChannel(channel.toString());
+            if (id != null) {
+                listener.onOutcome(id, json);
+            }
+        });
         topic.addListener(new PatternStatusListener() {
             @Override
             public void onPSubscribe(String pattern) {
-                if (subscriptions.getAndIncrement() > 0) {
-                    log.info("Re-subscribed to {} after a Redis reconnect; waiters re-read their results", pattern);
-                    listener.onResubscribed();
-                }
+                log.info("Subscribed to {}; waiters re-read their results", pattern);
+                listener.onResubscribed();
             }
 
             @Override
@@ -38,16 +75,12 @@ public final class RedisResultNotifications implements ResultNotifications {
                 log.warn("Lost the subscription to {}", pattern);
             }
         });
-        topic.addListener(String.class, (PatternMessageListener<String>) (pattern, channel, json) -> {
-            QueryId id = RedisKeys.idOfResultChannel(channel.toString());
-            if (id != null) {
-                listener.onOutcome(id, json);
-            }
-        });
+        log.info("Listening for results on {}", RedisKeys.RESULT_CHANNEL_PATTERN);
     }
 
     @Override
     public void close() {
+        closed = true;
         topic.removeAllListeners();
     }
 }

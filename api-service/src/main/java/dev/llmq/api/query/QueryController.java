@@ -1,0 +1,80 @@
+package dev.llmq.api.query;
+
+import dev.llmq.api.system.ApiProperties;
+import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.redis.QueryQueue;
+import dev.llmq.shared.redis.ResultStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The seed-compatible HTTP contract: {@code POST /query} and {@code GET /result?id=N[&wait=30s]}. */
+@RestController
+class QueryController {
+
+    private final QueryQueue queue;
+    private final ResultStore store;
+    private final ResultWaiters waiters;
+    private final ApiProperties properties;
+
+    QueryController(QueryQueue queue, ResultStore store, ResultWaiters waiters, ApiProperties properties) {
+        this.queue = queue;
+        this.store = store;
+        this.waiters = waiters;
+        this.properties = properties;
+    }
+
+    /** Accepts a query: it is on the stream before this returns. */
+    @PostMapping(
+            path = "/query",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> submit(@RequestBody SubmitQueryRequest request) {
+        Query query = queue.submit(request.prompt());
+        return Map.of("message", "Query received", "id", query.id().value(), "status", "queued");
+    }
+
+    /** Returns the outcome once terminal, waiting up to {@code wait} for it; 202 with the status if still pending. */
+    @GetMapping(path = "/result", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> result(
+            @RequestParam("id") String idText,
+            @RequestParam(name = "wait", required = false) @Nullable String waitText) {
+        QueryId id = QueryId.parse(idText);
+        Duration wait = WaitParameter.parse(waitText, properties.resultWait(), properties.resultWaitMax());
+        try (ResultWaiters.Waiter waiter = waiters.register(id)) {
+            QueryLookup lookup = store.lookup(id);
+            if (lookup instanceof QueryLookup.InProgress && !wait.isZero()) {
+                Optional<String> published = waiter.await(wait);
+                lookup = published.isPresent() ? completed(published.get()) : store.lookup(id);
+            }
+            return respond(id, lookup);
+        }
+    }
+
+    private static QueryLookup completed(String json) {
+        return new QueryLookup.Completed(dev.llmq.shared.query.ProtocolJson.decodeOutcome(json), json);
+    }
+
+    private static ResponseEntity<?> respond(QueryId id, QueryLookup lookup) {
+        return switch (lookup) {
+            case QueryLookup.Completed completed ->
+                ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(completed.json());
+            case QueryLookup.InProgress inProgress ->
+                ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .body(Map.of(
+                                "id", id.value(), "status", inProgress.status().wireName()));
+            case QueryLookup.Unknown unknown -> throw new QueryNotFoundException(id);
+        };
+    }
+}

@@ -1,0 +1,107 @@
+package dev.llmq.api.query;
+
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.redis.ResultNotifications;
+import dev.llmq.shared.redis.ResultStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every {@code GET /result} waiting in this replica, keyed by query id. Fed by the replica's one pattern subscription,
+ * so waiters cost memory, not Redis connections. A waiter registers before it reads the key, so a result stored in
+ * between still wakes it; after a resubscription every waiter's key is read again.
+ */
+@Component
+public class ResultWaiters implements ResultNotifications.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(ResultWaiters.class);
+
+    private final Map<QueryId, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final ResultStore store;
+
+    ResultWaiters(ResultStore store) {
+        this.store = store;
+    }
+
+    /** Registers interest in {@code id}; close the waiter when done. */
+    Waiter register(QueryId id) {
+        Waiter waiter = new Waiter(id);
+        waiting.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(waiter);
+        return waiter;
+    }
+
+    /** How many requests are waiting right now. */
+    public int size() {
+        return waiting.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @Override
+    public void onOutcome(QueryId id, String json) {
+        Set<Waiter> waiters = waiting.remove(id);
+        if (waiters != null) {
+            waiters.forEach(waiter -> waiter.outcome.complete(json));
+        }
+    }
+
+    @Override
+    public void onResubscribed() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Thread.ofVirtual().name("llmq-reread-results").start(() -> {
+            for (QueryId id : Set.copyOf(waiting.keySet())) {
+                try {
+                    if (store.lookup(id) instanceof QueryLookup.Completed completed) {
+                        onOutcome(id, completed.json());
+                    }
+                } catch (RuntimeException ex) {
+                    log.warn("Could not re-read the result of query {} after a reconnect: {}", id, ex.getMessage());
+                }
+            }
+        });
+    }
+
+    /** One request's wait for one query's outcome. */
+    final class Waiter implements AutoCloseable {
+
+        private final QueryId id;
+        private final CompletableFuture<String> outcome = new CompletableFuture<>();
+
+        private Waiter(QueryId id) {
+            this.id = id;
+        }
+
+        /** The outcome JSON if it is published within {@code timeout}. */
+        Optional<String> await(Duration timeout) {
+            try {
+                return Optional.of(outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (TimeoutException ex) {
+                return Optional.empty();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            } catch (ExecutionException ex) {
+                throw new IllegalStateException("waiter for query " + id + " failed", ex.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            waiting.computeIfPresent(id, (key, waiters) -> {
+                waiters.remove(this);
+                return waiters.isEmpty() ? null : waiters;
+            });
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.llmq.api.system;
+
+import dev.llmq.api.query.InvalidQueryRequestException;
+import dev.llmq.api.query.QueryNotFoundException;
+import dev.llmq.shared.query.InvalidQueryIdException;
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every failure into an RFC 9457 problem response: bad input says what is wrong (4xx), a lost Redis is a 503
+ * the client may retry, and nothing else leaks internals.
+ */
+@RestControllerAdvice
+class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    @ExceptionHandler(InvalidQueryRequestException.class)
+    ProblemDetail invalidRequest(InvalidQueryRequestException ex) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage());
+    }
+
+    @ExceptionHandler(InvalidQueryIdException.class)
+    ProblemDetail invalidId(InvalidQueryIdException ex) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid query id", "'id' " + ex.getMessage());
+    }
+
+    @ExceptionHandler(QueryNotFoundException.class)
+    ProblemDetail notFound(QueryNotFoundException ex) {
+        return problem(HttpStatus.NOT_FOUND, "Query not found", ex.getMessage());
+    }
+
+    @ExceptionHandler(RequestBodyTooLargeException.class)
+    ProblemDetail tooLarge(RequestBodyTooLargeException ex) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large", ex.getMessage());
+    }
+
+    @ExceptionHandler(RedisException.class)
+    ResponseEntity<ProblemDetail> redisUnavailable(RedisException ex) {
+        log.warn("Redis is unavailable: {}", ex.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "Queue unavailable",
+                        "llmq cannot reach Redis right now; nothing was accepted by this request. Retry shortly."));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception ex) {
+        log.error("Unexpected failure", ex);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "An unexpected error occurred.");
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = ex.getCause();
+        while (cause != null) {
+            if (cause instanceof RequestBodyTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
+            }
+            if (cause instanceof InvalidQueryRequestException invalid) {
+                return ResponseEntity.badRequest().body(invalidRequest(invalid));
+            }
+            cause = cause.getCause();
+        }
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", describe(ex)));
+    }
+
+    private static String describe(HttpMessageNotReadableException ex) {
+        return switch (ex.getCause()) {
+            case UnrecognizedPropertyException unknown -> "unknown field '" + unknown.getPropertyName() + "'";
+            case MismatchedInputException mismatch
+            when !mismatch.getPath().isEmpty() ->
+                "'"
+                        + mismatch.getPathReference().replaceAll("^.*\\[\"?|\"?\\]$", "")
+                        + "' has the wrong type (expected " + typeName(mismatch.getTargetType()) + ")";
+            case DatabindException databind -> "the body is not a valid query: " + databind.getOriginalMessage();
+            case JacksonException jackson -> "malformed JSON: " + jackson.getOriginalMessage();
+            case null -> "a JSON body is required";
+            default -> "the body is not readable JSON";
+        };
+    }
+
+    private static String typeName(@Nullable Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        return type == String.class ? "a string" : type.getSimpleName();
+    }
+
+    static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setType(URI.create("about:blank"));
+        return problem;
+    }
+}

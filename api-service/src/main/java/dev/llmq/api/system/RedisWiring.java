@@ -1,0 +1,54 @@
+package dev.llmq.api.system;
+
+import dev.llmq.api.query.ResultWaiters;
+import dev.llmq.shared.redis.QueryQueue;
+import dev.llmq.shared.redis.RedisClients;
+import dev.llmq.shared.redis.RedisQueryQueue;
+import dev.llmq.shared.redis.RedisResultNotifications;
+import dev.llmq.shared.redis.RedisResultStore;
+import dev.llmq.shared.redis.RedisSettings;
+import dev.llmq.shared.redis.ResultNotifications;
+import dev.llmq.shared.redis.ResultStore;
+import java.time.Clock;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Connects the api-service to Redis: one Redisson client, the queue, the result store and the one subscription. */
+@Configuration(proxyBeanMethods = false)
+class RedisWiring {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisWiring.class);
+
+    @Bean(destroyMethod = "shutdown")
+    RedissonClient redissonClient(RedisProperties properties) {
+        RedisSettings settings =
+                RedisSettings.fromUrl(properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
+        log.info("Using Redis at {}", settings);
+        return RedisClients.create(settings);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    QueryQueue queryQueue(RedissonClient redis, Clock clock, ApiProperties properties) {
+        return new RedisQueryQueue(redis, clock, properties.resultTtl());
+    }
+
+    @Bean
+    ResultStore resultStore(RedissonClient redis) {
+        return new RedisResultStore(redis);
+    }
+
+    @Bean(destroyMethod = "close")
+    ResultNotifications resultNotifications(RedissonClient redis, ResultWaiters waiters) {
+        ResultNotifications notifications = new RedisResultNotifications(redis);
+        notifications.subscribe(waiters);
+        return notifications;
+    }
+}
