@@ -1,0 +1,164 @@
+package dev.llmq.api.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.Usage;
+import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.RedisClients;
+import dev.llmq.shared.redis.RedisSettings;
+import dev.llmq.shared.redis.RedisWorkQueue;
+import dev.llmq.shared.testing.RedisServerExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Many waiters on one replica, and a Redis that dies and comes back (with its AOF) while clients wait. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=api-service")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WaitersAndOutagesIT {
+
+    @RegisterExtension
+    static RedisServerExtension server = RedisServerExtension.withAppendOnlyFile();
+
+    private static RedissonClient workerClient;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ResultWaiters waiters;
+
+    private ApiTestSupport api;
+    private RedisWorkQueue worker;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("llmq.redis.url", () -> server.redis().url());
+    }
+
+    @BeforeEach
+    void setUp() {
+        if (workerClient == null) {
+            workerClient = RedisClients.create(
+                    RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 4, "test-worker"));
+        }
+        api = new ApiTestSupport(port);
+        worker = new RedisWorkQueue(workerClient, "test-worker", Duration.ofHours(1));
+        worker.ensureGroup();
+    }
+
+    @AfterAll
+    static void closeWorker() {
+        if (workerClient != null) {
+            workerClient.shutdown();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aThousandWaitersHoldASmallBoundedNumberOfRedisConnections() throws Exception {
+        int count = 1_000;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(ApiTestSupport.idOf(api.postQuery("waiter " + i)));
+        }
+        HttpClient http = HttpClient.newBuilder()
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (long id : ids) {
+            responses.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/result?id=" + id + "&wait=60s"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> waiters.size() == count);
+
+        assertThat(apiConnections()).isBetween(1L, 16L);
+
+        List<Delivery> deliveries = new ArrayList<>();
+        while (deliveries.size() < count) {
+            deliveries.addAll(worker.read(200, Duration.ofSeconds(1)));
+        }
+        deliveries.forEach(d -> worker.finish(
+                d, answer(d.query().id().value(), "answer " + d.query().id())));
+        for (int i = 0; i < count; i++) {
+            HttpResponse<String> response = responses.get(i).get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"text\":\"answer " + ids.get(i) + "\"");
+        }
+        assertThat(waiters.size()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void withRedisDownRequestsAre503QuicklyAndServiceResumesWhenItIsBack() throws Exception {
+        server.redis().assumeRestartable();
+        long id = ApiTestSupport.idOf(api.postQuery("survives the outage"));
+        Delivery delivery = worker.read(1, Duration.ofSeconds(2)).getFirst();
+        CompletableFuture<HttpResponse<String>> waiting =
+                CompletableFuture.supplyAsync(() -> api.get("/result?id=" + id + "&wait=60s"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> waiters.size() == 1);
+
+        server.redis().kill();
+
+        HttpResponse<String> post = quick(() -> api.postQuery("nobody takes me"));
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.body()).contains("cannot reach Redis");
+        assertThat(post.headers().firstValue("Retry-After")).contains("1");
+        assertThat(quick(() -> api.get("/result?id=" + id + "&wait=0")).statusCode())
+                .isEqualTo(503);
+
+        server.redis().restart();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> api.postQuery("after the outage").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> worker.finish(delivery, answer(id, "still answered")) || true);
+
+        HttpResponse<String> result = waiting.get(60, TimeUnit.SECONDS);
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).contains("\"text\":\"still answered\"");
+    }
+
+    private static HttpResponse<String> quick(java.util.function.Supplier<HttpResponse<String>> call) throws Exception {
+        // "quickly": a request that hung on the dead Redis would fail this bound
+        return CompletableFuture.supplyAsync(call).get(5, TimeUnit.SECONDS);
+    }
+
+    private long apiConnections() {
+        String clients = (String) server.redis().call("CLIENT", "LIST");
+        return clients.lines().filter(line -> line.contains("name=llmq-api")).count();
+    }
+
+    private static Outcome answer(long id, String text) {
+        return new Outcome.Answered(new QueryId(id), text, "gpt-4o-mini", new Usage(3, 4), Instant.now());
+    }
+}
