@@ -6,6 +6,7 @@ import dev.llmq.shared.query.QueryStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,7 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     @Override
-    public List<Delivery> claimAbandoned(Duration minIdle, int max) {
+    public List<Delivery> claimAbandoned(Duration minIdle, int max, Set<String> inFlight) {
         List<PendingEntry> idle = stream.listPending(
                 RedisKeys.WORKER_GROUP,
                 StreamMessageId.MIN,
@@ -166,15 +167,15 @@ public final class RedisWorkQueue implements WorkQueue {
                 minIdle.toMillis(),
                 TimeUnit.MILLISECONDS,
                 max);
-        List<StreamMessageId> others = new ArrayList<>();
-        Map<String, Long> deliveries = new java.util.HashMap<>();
+        List<StreamMessageId> abandoned = new ArrayList<>();
+        Map<String, Long> deliveries = new HashMap<>();
         for (PendingEntry entry : idle) {
-            if (!entry.getConsumerName().equals(consumer)) {
-                others.add(entry.getId());
+            if (!inFlight.contains(entry.getId().toString())) {
+                abandoned.add(entry.getId());
                 deliveries.put(entry.getId().toString(), entry.getDeliveryCount() + 1);
             }
         }
-        if (others.isEmpty()) {
+        if (abandoned.isEmpty()) {
             return List.of();
         }
         // XCLAIM with min-idle claims only entries still idle: an owner that just refreshed keeps its entry
@@ -183,7 +184,7 @@ public final class RedisWorkQueue implements WorkQueue {
                 consumer,
                 minIdle.toMillis(),
                 TimeUnit.MILLISECONDS,
-                others.toArray(StreamMessageId[]::new));
+                abandoned.toArray(StreamMessageId[]::new));
         return decoder.decode(claimed, deliveries);
     }
 

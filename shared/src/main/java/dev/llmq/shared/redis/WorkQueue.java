@@ -40,8 +40,11 @@ public interface WorkQueue {
     /** Resets the idle time of entries this worker still owns; returns the entry ids it no longer owns. */
     Set<String> keepAlive(Collection<String> entryIds);
 
-    /** Claims up to {@code max} entries other consumers have left idle for at least {@code minIdle}. */
-    List<Delivery> claimAbandoned(Duration minIdle, int max);
+    /**
+     * Claims up to {@code max} entries left idle for at least {@code minIdle}: those of dead consumers, and this
+     * consumer's own that it no longer works on (all but {@code inFlight}).
+     */
+    List<Delivery> claimAbandoned(Duration minIdle, int max, Set<String> inFlight);
 
     /** Gives entries back at once: they look abandoned, so any worker's next claim takes them. */
     void release(Collection<String> entryIds);

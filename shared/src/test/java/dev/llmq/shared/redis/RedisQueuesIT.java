@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -129,7 +130,7 @@ class RedisQueuesIT {
         Delivery first = workerA.read(1, Duration.ofMillis(100)).getFirst();
         awaitIdle(first.entryId(), 200);
 
-        List<Delivery> claimed = workerB.claimAbandoned(Duration.ofMillis(200), 10);
+        List<Delivery> claimed = workerB.claimAbandoned(Duration.ofMillis(200), 10, Set.of());
 
         assertThat(claimed).singleElement().satisfies(d -> {
             assertThat(d.query()).isEqualTo(query);
@@ -147,9 +148,9 @@ class RedisQueuesIT {
 
         assertThat(workerA.keepAlive(List.of(delivery.entryId()))).isEmpty();
 
-        assertThat(workerB.claimAbandoned(Duration.ofMillis(300), 10)).isEmpty();
-        assertThat(workerA.claimAbandoned(Duration.ZERO, 10))
-                .as("a worker never claims its own entries")
+        assertThat(workerB.claimAbandoned(Duration.ofMillis(300), 10, Set.of())).isEmpty();
+        assertThat(workerA.claimAbandoned(Duration.ZERO, 10, Set.of(delivery.entryId())))
+                .as("a worker never claims what it has in flight")
                 .isEmpty();
     }
 
@@ -160,12 +161,23 @@ class RedisQueuesIT {
 
         workerA.release(List.of(delivery.entryId()));
 
-        assertThat(workerB.claimAbandoned(Duration.ofMinutes(10), 10))
+        assertThat(workerB.claimAbandoned(Duration.ofMinutes(10), 10, Set.of()))
                 .singleElement()
                 .satisfies(d -> {
                     assertThat(d.query()).isEqualTo(query);
                     assertThat(d.deliveryCount()).isEqualTo(2);
                 });
+    }
+
+    @Test
+    void aWorkerReclaimsItsOwnPendingEntriesThatItNoLongerWorksOn() {
+        Query query = queue.submit("left behind by my previous life");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        awaitIdle(delivery.entryId(), 100);
+
+        assertThat(workerA.claimAbandoned(Duration.ofMillis(100), 10, Set.of()))
+                .extracting(Delivery::query)
+                .containsExactly(query);
     }
 
     @Test

@@ -1,0 +1,91 @@
+package dev.llmq.worker.processing;
+
+import dev.llmq.shared.redis.Delivery;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The queries this worker is processing, each on its own virtual thread, bounded by a fixed number of slots. Slots are
+ * reserved before reading the stream, so the worker never holds entries it has no room for.
+ */
+final class InFlightQueries {
+
+    private final int capacity;
+    private final Semaphore slots;
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+
+    InFlightQueries(int capacity) {
+        this.capacity = capacity;
+        this.slots = new Semaphore(capacity);
+    }
+
+    /** Waits up to {@code wait} for a free slot, then takes every free slot up to {@code max}; returns how many. */
+    int reserve(int max, Duration wait) throws InterruptedException {
+        if (!slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        return 1 + tryReserve(max - 1);
+    }
+
+    /** Takes up to {@code max} free slots without waiting; returns how many. */
+    int tryReserve(int max) {
+        int taken = 0;
+        while (taken < max && slots.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    void unreserve(int count) {
+        if (count > 0) {
+            slots.release(count);
+        }
+    }
+
+    /** Runs {@code work} for a delivery on a new virtual thread, in a slot reserved before. */
+    void run(Delivery delivery, Consumer<Delivery> work) {
+        Thread thread = Thread.ofVirtual()
+                .name("query-" + delivery.query().id())
+                .unstarted(() -> {
+                    try {
+                        work.accept(delivery);
+                    } finally {
+                        running.remove(delivery.entryId());
+                        slots.release();
+                    }
+                });
+        running.put(delivery.entryId(), thread);
+        thread.start();
+    }
+
+    Set<String> entryIds() {
+        return Set.copyOf(running.keySet());
+    }
+
+    int size() {
+        return running.size();
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Waits until nothing is in flight or {@code timeout} passed; returns whether it drained. */
+    boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return running.isEmpty();
+    }
+
+    /** Interrupts what is still running (used once the shutdown grace is over). */
+    void interruptAll() {
+        running.values().forEach(Thread::interrupt);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.llmq.worker.processing;
+
+import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.WorkQueue;
+import dev.llmq.worker.llm.LlmClient;
+import dev.llmq.worker.system.WorkerProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker's consumer of the query stream: reads only as many entries as it has free slots, runs each on a virtual
+ * thread, keeps the entries it holds fresh, and on shutdown stops reading, lets in-flight work finish within the grace
+ * period and hands the rest back.
+ */
+@Component
+public class QueryConsumer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryConsumer.class);
+    private static final Duration REDIS_RETRY = Duration.ofSeconds(1);
+
+    private final WorkQueue queue;
+    private final WorkerProperties properties;
+    private final QueryProcessor processor;
+    private final InFlightQueries inFlight;
+    private final AbandonedQueryReaper reaper;
+    private volatile boolean running;
+    private Thread reader;
+    private ScheduledExecutorService scheduler;
+
+    QueryConsumer(WorkQueue queue, LlmClient llm, Clock clock, WorkerProperties properties) {
+        this.queue = queue;
+        this.properties = properties;
+        this.processor = new QueryProcessor(queue, llm, clock, properties.maxDeliveries());
+        this.inFlight = new InFlightQueries(properties.maxInFlight());
+        this.reaper = new AbandonedQueryReaper(queue, inFlight, properties.reclaimAfter(), this::process);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        log.info(
+                "Worker {} consuming {} with up to {} queries in flight",
+                queue.consumer(),
+                dev.llmq.shared.redis.RedisKeys.QUERY_STREAM,
+                inFlight.capacity());
+        reader = Thread.ofVirtual().name("llmq-reader").start(this::readLoop);
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
+        long keepAlive = properties.keepAliveInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+        long reap = properties.reapInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(reaper::reap, reap, reap, TimeUnit.MILLISECONDS);
+    }
+
+    private void readLoop() {
+        boolean groupReady = false;
+        while (running) {
+            int slots = 0;
+            try {
+                if (!groupReady) {
+                    queue.ensureGroup();
+                    groupReady = true;
+                }
+                slots = inFlight.reserve(inFlight.capacity(), Duration.ofMillis(500));
+                if (slots == 0) {
+                    continue;
+                }
+                List<Delivery> deliveries = queue.read(slots, properties.readBlock());
+                inFlight.unreserve(slots - deliveries.size());
+                slots = 0;
+                deliveries.forEach(this::process);
+            } catch (RedisException ex) {
+                inFlight.unreserve(slots);
+                log.warn("Cannot read the query stream ({}); retrying in {}", ex.getMessage(), REDIS_RETRY);
+                sleep(REDIS_RETRY);
+            } catch (InterruptedException ex) {
+                inFlight.unreserve(slots);
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Runs one delivery in a slot already reserved for it. */
+    private void process(Delivery delivery) {
+        inFlight.run(delivery, d -> {
+            try {
+                processor.process(d);
+            } catch (RuntimeException ex) {
+                log.error(
+                        "query={} entry={} processing failed; the entry stays pending for redelivery",
+                        d.query().id(),
+                        d.entryId(),
+                        ex);
+            }
+        });
+    }
+
+    private void keepAlive() {
+        Set<String> held = inFlight.entryIds();
+        try {
+            Set<String> lost = queue.keepAlive(held);
+            lost.forEach(
+                    entry -> log.warn("entry={} was claimed by another worker; its first stored outcome wins", entry));
+        } catch (RuntimeException ex) {
+            log.warn("Cannot refresh {} in-flight entries: {}", held.size(), ex.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        log.info(
+                "Worker {} stopping: no new queries; waiting up to {} for {} in flight",
+                queue.consumer(),
+                properties.shutdownGrace(),
+                inFlight.size());
+        try {
+            reader.join(properties.readBlock().plusSeconds(2));
+            if (!inFlight.awaitEmpty(properties.shutdownGrace())) {
+                Set<String> unfinished = inFlight.entryIds();
+                log.warn("Handing back {} unfinished queries for other workers to claim", unfinished.size());
+                queue.release(unfinished);
+                inFlight.interruptAll();
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ex) {
+            log.warn(
+                    "Could not hand back unfinished queries ({}); they will be reclaimed after {}",
+                    ex.getMessage(),
+                    properties.reclaimAfter());
+        } finally {
+            scheduler.shutdownNow();
+        }
+        log.info("Worker {} stopped", queue.consumer());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop before the web server and Redis client go away. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE + 1024;
+    }
+
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

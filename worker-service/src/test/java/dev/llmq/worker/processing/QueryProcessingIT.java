@@ -1,0 +1,262 @@
+package dev.llmq.worker.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.ProtocolJson;
+import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.Usage;
+import dev.llmq.shared.redis.RedisKeys;
+import dev.llmq.shared.testing.RedisCli;
+import dev.llmq.shared.testing.RedisServerExtension;
+import dev.llmq.worker.llm.LlmFailures;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A worker against a real Redis and an OpenAI-compatible HTTP server that answers per prompt. */
+@SpringBootTest(
+        properties = {
+            "spring.config.name=worker-service",
+            "server.port=0",
+            "llmq.worker.reclaim-after=1s",
+            "llmq.worker.reap-interval=200ms",
+            "llmq.worker.max-deliveries=5"
+        })
+class QueryProcessingIT {
+
+    @RegisterExtension
+    static RedisServerExtension server = new RedisServerExtension();
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final MockWebServer llm = startLlm();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("llmq.redis.url", () -> server.redis().url());
+        registry.add("llmq.llm.base-url", () -> llm.url("/v1").toString());
+        registry.add("llmq.llm.api-key", () -> "sk-test");
+    }
+
+    @AfterAll
+    static void stopLlm() throws IOException {
+        llm.shutdown();
+    }
+
+    @Test
+    void aQueuedQueryIsAnsweredThroughTheChatCompletionsApi() throws Exception {
+        int callsBefore = llm.getRequestCount();
+        QueryId id = enqueue("What is a stream?");
+
+        String json = awaitOutcome(id);
+
+        assertThat(ProtocolJson.decodeOutcome(json)).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+            assertThat(answered.text()).isEqualTo("Answer to: What is a stream?");
+            assertThat(answered.model()).isEqualTo("gpt-4o-mini");
+            assertThat(answered.usage()).isEqualTo(new Usage(5, 7));
+        });
+        assertThat(llm.getRequestCount()).isEqualTo(callsBefore + 1);
+        assertThat(pendingCount()).isZero();
+        assertThat(server.redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+    }
+
+    @Test
+    void theRequestNamesTheModelAndNeverAsksOpenAiToStoreIt() throws Exception {
+        enqueue("inspect me");
+        RecordedRequest request = takeRequestFor("inspect me");
+
+        JsonNode body = JSON.readTree(request.getBody().readUtf8());
+        assertThat(request.getPath()).isEqualTo("/v1/chat/completions");
+        assertThat(request.getHeader("Authorization")).isEqualTo("Bearer sk-test");
+        assertThat(body.get("model").stringValue()).isEqualTo("gpt-4o-mini");
+        assertThat(body.get("messages").get(0).get("content").stringValue()).isEqualTo("inspect me");
+        assertThat(body.has("store")).isFalse();
+    }
+
+    @Test
+    void aProviderErrorEndsAsAFailedOutcomeWithItsCodeNeverAsText() {
+        QueryId id = enqueue("unauthorized please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.error().code()).isEqualTo(LlmFailures.UNAUTHORIZED);
+            assertThat(failed.error().message()).contains("401", "Incorrect API key");
+        });
+    }
+
+    @Test
+    void aServerErrorEndsAsAFailedOutcomeMarkedAsServerError() {
+        QueryId id = enqueue("explode please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        Outcome.Failed.class,
+                        failed -> assertThat(failed.error().code()).isEqualTo(LlmFailures.SERVER_ERROR));
+    }
+
+    @Test
+    void aRedeliveredQueryWhoseOutcomeExistsIsAcknowledgedWithoutCallingTheLlm() {
+        QueryId id = new QueryId(900_001);
+        Outcome existing = new Outcome.Answered(id, "earlier answer", "gpt-4o-mini", Usage.NONE, Instant.now());
+        server.redis().call("SET", RedisKeys.resultKey(id), ProtocolJson.encode(existing));
+        int callsBefore = llm.getRequestCount();
+
+        server.redis()
+                .call(
+                        "XADD",
+                        RedisKeys.QUERY_STREAM,
+                        "*",
+                        RedisKeys.QUERY_FIELD,
+                        ProtocolJson.encode(new Query(id, "already answered", Instant.now())));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> (Long) server.redis().call("XLEN", RedisKeys.QUERY_STREAM) == 0L);
+        assertThat(pendingCount()).isZero();
+        assertThat(llm.getRequestCount()).isEqualTo(callsBefore);
+        assertThat(server.redis().call("GET", RedisKeys.resultKey(id))).isEqualTo(ProtocolJson.encode(existing));
+    }
+
+    @Test
+    void aQueryDeliveredTooOftenEndsAsAFailedDeadLetter() {
+        QueryId id = new QueryId(900_002);
+        String entryId = addAsReadByAGhostConsumer(new Query(id, "cursed", Instant.now()));
+        for (int i = 0; i < 5; i++) {
+            server.redis().call("XCLAIM", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "ghost", "0", entryId);
+        }
+        int callsBefore = llm.getRequestCount();
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.error().code()).isEqualTo(QueryError.DELIVERY_ATTEMPTS_EXCEEDED);
+            assertThat(failed.error().message()).contains("delivered 7 times");
+        });
+        assertThat(llm.getRequestCount()).isEqualTo(callsBefore);
+    }
+
+    @Test
+    void anEntryOfADeadConsumerIsReclaimedAndAnswered() {
+        QueryId id = new QueryId(900_003);
+        addAsReadByAGhostConsumer(new Query(id, "orphaned", Instant.now()));
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        Outcome.Answered.class,
+                        answered -> assertThat(answered.text()).isEqualTo("Answer to: orphaned"));
+    }
+
+    /** Adds an entry and reads it as consumer "ghost" atomically, so the live worker never reads it first. */
+    private static String addAsReadByAGhostConsumer(Query query) {
+        try (RedisCli cli = server.redis().cli()) {
+            cli.call("MULTI");
+            cli.call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, ProtocolJson.encode(query));
+            cli.call(
+                    "XREADGROUP",
+                    "GROUP",
+                    RedisKeys.WORKER_GROUP,
+                    "ghost",
+                    "COUNT",
+                    "1000",
+                    "STREAMS",
+                    RedisKeys.QUERY_STREAM,
+                    ">");
+            List<?> results = (List<?>) cli.call("EXEC");
+            return (String) results.getFirst();
+        }
+    }
+
+    private static QueryId enqueue(String prompt) {
+        long id = (Long) server.redis().call("INCR", RedisKeys.QUERY_ID_COUNTER);
+        QueryId queryId = new QueryId(id);
+        server.redis()
+                .call(
+                        "XADD",
+                        RedisKeys.QUERY_STREAM,
+                        "*",
+                        RedisKeys.QUERY_FIELD,
+                        ProtocolJson.encode(new Query(queryId, prompt, Instant.now())));
+        return queryId;
+    }
+
+    private static String awaitOutcome(QueryId id) {
+        return await().atMost(Duration.ofSeconds(15))
+                .until(() -> (String) server.redis().call("GET", RedisKeys.resultKey(id)), json -> json != null);
+    }
+
+    private static long pendingCount() {
+        return (Long)
+                ((List<?>) server.redis().call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP)).getFirst();
+    }
+
+    private static RecordedRequest takeRequestFor(String prompt) throws InterruptedException {
+        while (true) {
+            RecordedRequest request = llm.takeRequest(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(request).as("a request for '%s'", prompt).isNotNull();
+            if (request.getBody().clone().readUtf8().contains(prompt)) {
+                return request;
+            }
+        }
+    }
+
+    private static MockWebServer startLlm() {
+        MockWebServer server = new MockWebServer();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String prompt = JSON.readTree(request.getBody().clone().readUtf8())
+                        .get("messages")
+                        .get(0)
+                        .get("content")
+                        .stringValue();
+                if (prompt.contains("unauthorized")) {
+                    return json(
+                            401,
+                            "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+                }
+                if (prompt.contains("explode")) {
+                    return json(500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
+                }
+                return json(200, """
+                        {"id":"chatcmpl-1","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini",
+                         "choices":[{"index":0,"message":{"role":"assistant","content":%s,"refusal":null},
+                                     "logprobs":null,"finish_reason":"stop"}],
+                         "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
+                        """.formatted(JSON.writeValueAsString("Answer to: " + prompt)));
+            }
+        });
+        try {
+            server.start();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return server;
+    }
+
+    private static MockResponse json(int status, String body) {
+        return new MockResponse()
+                .setResponseCode(status)
+                .setHeader("Content-Type", "application/json")
+                .setBody(body);
+    }
+}
