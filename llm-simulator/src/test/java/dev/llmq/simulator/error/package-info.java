@@ -1,0 +1,5 @@
+/** Tests of {@code dev.llmq.simulator.error}. */
+@NullMarked
+package dev.llmq.simulator.error;
+
+import org.jspecify.annotations.NullMarked;
