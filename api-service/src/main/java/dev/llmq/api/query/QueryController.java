@@ -1,13 +1,13 @@
 package dev.llmq.api.query;
 
 import dev.llmq.api.system.ApiProperties;
+import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.redis.QueryQueue;
 import dev.llmq.shared.redis.ResultStore;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -40,10 +40,13 @@ class QueryController {
             path = "/query",
             consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> submit(@RequestBody SubmitQueryRequest request) {
+    SubmitQueryResponse submit(@RequestBody SubmitQueryRequest request) {
         Query query = queue.submit(request.prompt());
-        return Map.of("message", "Query received", "id", query.id().value(), "status", "queued");
+        return new SubmitQueryResponse("Query received", query.id().value(), "queued");
     }
+
+    /** The seed's {@code {"message":"Query received","id":N}}, plus the status. */
+    record SubmitQueryResponse(String message, long id, String status) {}
 
     /** Returns the outcome once terminal, waiting up to {@code wait} for it; 202 with the status if still pending. */
     @GetMapping(path = "/result", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -63,8 +66,11 @@ class QueryController {
     }
 
     private static QueryLookup completed(String json) {
-        return new QueryLookup.Completed(dev.llmq.shared.query.ProtocolJson.decodeOutcome(json), json);
+        return new QueryLookup.Completed(ProtocolJson.decodeOutcome(json), json);
     }
+
+    /** The body of a 202: the query is accepted and not finished yet. */
+    record PendingResponse(long id, String status) {}
 
     private static ResponseEntity<?> respond(QueryId id, QueryLookup lookup) {
         return switch (lookup) {
@@ -72,8 +78,8 @@ class QueryController {
                 ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(completed.json());
             case QueryLookup.InProgress inProgress ->
                 ResponseEntity.status(HttpStatus.ACCEPTED)
-                        .body(Map.of(
-                                "id", id.value(), "status", inProgress.status().wireName()));
+                        .body(new PendingResponse(
+                                id.value(), inProgress.status().wireName()));
             case QueryLookup.Unknown unknown -> throw new QueryNotFoundException(id);
         };
     }

@@ -1,0 +1,66 @@
+package dev.llmq.standalone;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the one-command run reads from the environment: the same variables as the separate services, plus where the
+ * embedded Redis keeps its data.
+ *
+ * @param redisUrl {@code REDIS_URL}, or null to use localhost:6379 if it answers, else an embedded Redis
+ * @param redisMode {@code LLMQ_STANDALONE_REDIS}: {@code auto} (default) or {@code embedded} to skip the local probe
+ * @param embeddedRedisPort {@code LLMQ_STANDALONE_REDIS_PORT}, default 6379 (a free port when that one is taken)
+ * @param dataDir {@code LLMQ_STANDALONE_DATA_DIR}, default {@code .llmq} in the working directory
+ * @param openAiApiKey {@code OPENAI_API_KEY}; without it (and without {@code OPENAI_BASE_URL}) answers are simulated
+ * @param openAiBaseUrl {@code OPENAI_BASE_URL}, for any OpenAI-compatible server
+ * @param port {@code PORT}, where the api-service listens (default 8080)
+ */
+record StandaloneSettings(
+        @Nullable String redisUrl,
+        String redisMode,
+        int embeddedRedisPort,
+        Path dataDir,
+        @Nullable String openAiApiKey,
+        @Nullable String openAiBaseUrl,
+        int port) {
+
+    StandaloneSettings {
+        if (!redisMode.equals("auto") && !redisMode.equals("embedded")) {
+            throw new IllegalArgumentException(
+                    "LLMQ_STANDALONE_REDIS must be 'auto' or 'embedded', not '" + redisMode + "'");
+        }
+    }
+
+    static StandaloneSettings from(Map<String, String> env) {
+        return new StandaloneSettings(
+                blankToNull(env.get("REDIS_URL")),
+                env.getOrDefault("LLMQ_STANDALONE_REDIS", "auto"),
+                number(env, "LLMQ_STANDALONE_REDIS_PORT", 6379),
+                Path.of(env.getOrDefault("LLMQ_STANDALONE_DATA_DIR", ".llmq")),
+                blankToNull(env.get("OPENAI_API_KEY")),
+                blankToNull(env.get("OPENAI_BASE_URL")),
+                number(env, "PORT", 8080));
+    }
+
+    /** Whether the worker should call the built-in simulator instead of a real provider. */
+    boolean simulated() {
+        return openAiApiKey == null && openAiBaseUrl == null;
+    }
+
+    private static int number(Map<String, String> env, String name, int defaultValue) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+        }
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
