@@ -35,8 +35,7 @@ public final class RedisClients {
                 .setTimeout(timeoutMillis)
                 .setRetryAttempts(1)
                 .setRetryDelay(new ConstantDelay(java.time.Duration.ofMillis(200)))
-                .setPingConnectionInterval(5_000)
-                .setKeepAlive(true);
+                .setPingConnectionInterval(5_000);
         if (settings.username() != null) {
             server.setUsername(settings.username());
         }

@@ -4,52 +4,48 @@ import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.WorkQueue;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Recovers orphaned work: claims stream entries idle longer than the reclaim timeout (their worker died, froze or
- * gave them back) into this worker's free slots. Live owners refresh their entries, so only orphans are idle that long.
+ * gave them back) into free slots of this worker, at most once per reap interval. Live owners refresh their entries,
+ * so only orphans are idle that long. The consumer loop calls it with slots it reserved, before reading new entries,
+ * so recovered work goes first.
  */
 final class AbandonedQueryReaper {
 
     private static final Logger log = LoggerFactory.getLogger(AbandonedQueryReaper.class);
-    private static final int MAX_PER_ROUND = 100;
 
     private final WorkQueue queue;
-    private final InFlightQueries inFlight;
     private final Duration reclaimAfter;
-    private final Consumer<Delivery> process;
+    private final long intervalNanos;
+    private long nextReap = System.nanoTime();
 
-    AbandonedQueryReaper(WorkQueue queue, InFlightQueries inFlight, Duration reclaimAfter, Consumer<Delivery> process) {
+    AbandonedQueryReaper(WorkQueue queue, Duration reclaimAfter, Duration interval) {
         this.queue = queue;
-        this.inFlight = inFlight;
         this.reclaimAfter = reclaimAfter;
-        this.process = process;
+        this.intervalNanos = interval.toNanos();
     }
 
-    void reap() {
-        int slots = inFlight.tryReserve(MAX_PER_ROUND);
-        if (slots == 0) {
-            return;
+    /** Claims up to {@code slots} abandoned entries if a reap is due; never throws. */
+    List<Delivery> reap(int slots, Set<String> inFlight) {
+        long now = System.nanoTime();
+        if (slots == 0 || now - nextReap < 0) {
+            return List.of();
         }
-        List<Delivery> claimed;
+        nextReap = now + intervalNanos;
         try {
-            claimed = queue.claimAbandoned(reclaimAfter, slots, inFlight.entryIds());
+            List<Delivery> claimed = queue.claimAbandoned(reclaimAfter, slots, inFlight);
+            for (Delivery delivery : claimed) {
+                log.warn("query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
+                        delivery.query().id(), delivery.entryId(), delivery.deliveryCount());
+            }
+            return claimed;
         } catch (RuntimeException ex) {
-            inFlight.unreserve(slots);
             log.warn("Cannot look for abandoned queries: {}", ex.getMessage());
-            return;
-        }
-        inFlight.unreserve(slots - claimed.size());
-        for (Delivery delivery : claimed) {
-            log.warn(
-                    "query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
-                    delivery.query().id(),
-                    delivery.entryId(),
-                    delivery.deliveryCount());
-            process.accept(delivery);
+            return List.of();
         }
     }
 }

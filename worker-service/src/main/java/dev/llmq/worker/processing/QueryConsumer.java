@@ -18,9 +18,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker's consumer of the query stream: reads only as many entries as it has free slots, runs each on a virtual
- * thread, keeps the entries it holds fresh, and on shutdown stops reading, lets in-flight work finish within the grace
- * period and hands the rest back.
+ * The worker's consumer of the query stream: one loop reserves free slots, fills them first with abandoned entries
+ * (when a reap is due), then with new ones, and runs each on a virtual thread. It keeps the entries it holds fresh,
+ * and on shutdown stops reading, lets in-flight work finish within the grace period and hands the rest back.
  */
 @Component
 public class QueryConsumer implements SmartLifecycle {
@@ -42,7 +42,7 @@ public class QueryConsumer implements SmartLifecycle {
         this.properties = properties;
         this.processor = new QueryProcessor(queue, llm, clock, properties.maxDeliveries());
         this.inFlight = new InFlightQueries(properties.maxInFlight());
-        this.reaper = new AbandonedQueryReaper(queue, inFlight, properties.reclaimAfter(), this::process);
+        this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
     }
 
     @Override
@@ -58,8 +58,6 @@ public class QueryConsumer implements SmartLifecycle {
                 Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
         long keepAlive = properties.keepAliveInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
-        long reap = properties.reapInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(reaper::reap, reap, reap, TimeUnit.MILLISECONDS);
     }
 
     private void readLoop() {
@@ -75,7 +73,13 @@ public class QueryConsumer implements SmartLifecycle {
                 if (slots == 0) {
                     continue;
                 }
-                List<Delivery> deliveries = queue.read(slots, properties.readBlock());
+                List<Delivery> reclaimed = reaper.reap(slots, inFlight.entryIds());
+                slots -= reclaimed.size();
+                reclaimed.forEach(this::process);
+                if (slots == 0) {
+                    continue;
+                }
+                List<Delivery> deliveries = queue.read(slots, readBlock());
                 inFlight.unreserve(slots - deliveries.size());
                 slots = 0;
                 deliveries.forEach(this::process);
@@ -89,6 +93,12 @@ public class QueryConsumer implements SmartLifecycle {
                 return;
             }
         }
+    }
+
+    /** Blocks no longer than the reap interval, so abandoned entries are looked for on time. */
+    private Duration readBlock() {
+        Duration block = properties.readBlock();
+        return block.compareTo(properties.reapInterval()) > 0 ? properties.reapInterval() : block;
     }
 
     /** Runs one delivery in a slot already reserved for it. */

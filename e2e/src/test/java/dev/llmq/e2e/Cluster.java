@@ -1,0 +1,127 @@
+package dev.llmq.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.testing.FreePorts;
+import dev.llmq.shared.testing.ServiceProcess;
+import dev.llmq.shared.testing.TestRedis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Starts llmq's jars as processes against one test Redis, and talks to them over HTTP; closes them all. */
+final class Cluster implements AutoCloseable {
+
+    static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private final TestRedis redis;
+    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String simulatorUrl;
+
+    Cluster(TestRedis redis) {
+        this.redis = redis;
+    }
+
+    /** Starts the simulator with the given time to first token and no per-token delay. */
+    void startSimulator(Duration timeToFirstToken) {
+        int port = FreePorts.find();
+        track(ServiceProcess.start(
+                        "llm-simulator",
+                        Map.of(),
+                        "--server.port=" + port,
+                        "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms",
+                        "--llmq.simulator.per-token-delay=0ms")
+                .awaitLog("Started LlmSimulatorApplication", STARTUP));
+        simulatorUrl = "http://127.0.0.1:" + port + "/v1";
+    }
+
+    /** Starts an api-service; returns its process and base URL. */
+    Api startApi() {
+        int port = FreePorts.find();
+        ServiceProcess process = track(ServiceProcess.start(
+                        "api-service", Map.of("REDIS_URL", redis.url()), "--server.port=" + port)
+                .awaitLog("Started ApiServiceApplication", STARTUP));
+        return new Api(process, "http://127.0.0.1:" + port);
+    }
+
+    /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */
+    ServiceProcess startWorker(String... args) {
+        List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
+        all.addAll(List.of(args));
+        return track(ServiceProcess.start(
+                        "worker-service", Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"), all.toArray(String[]::new))
+                .awaitLog("consuming llmq:queries", STARTUP));
+    }
+
+    private ServiceProcess track(ServiceProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    HttpResponse<String> post(Api api, String prompt) {
+        return send(HttpRequest.newBuilder(URI.create(api.url() + "/query"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"" + prompt + "\"}"))
+                .build());
+    }
+
+    long submit(Api api, String prompt) {
+        HttpResponse<String> response = post(api, prompt);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return idOf(response.body());
+    }
+
+    HttpResponse<String> result(Api api, long id, String wait) {
+        return send(HttpRequest.newBuilder(URI.create(api.url() + "/result?id=" + id + "&wait=" + wait))
+                .GET()
+                .build());
+    }
+
+    /** Waits until every id has a stored outcome in Redis. */
+    void awaitOutcomes(List<Long> ids, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(ids)
+                .allSatisfy(id -> assertThat(redis.call("EXISTS", "query_result_" + id)).isEqualTo(1L)));
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    static long idOf(String body) {
+        Matcher matcher = Pattern.compile("\"id\":(\\d+)").matcher(body);
+        assertThat(matcher.find()).as("an id in %s", body).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** How many times a worker's log says it stored an outcome for {@code id}. */
+    static long storedCount(ServiceProcess worker, long id) {
+        Pattern stored = Pattern.compile("query=" + id + " entry=\\S+ \\w+ \\(stored\\)");
+        return worker.output().lines().filter(line -> stored.matcher(line).find()).count();
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(ServiceProcess::close);
+    }
+
+    /** A running api-service. */
+    record Api(ServiceProcess process, String url) {}
+}
