@@ -148,6 +148,29 @@ class WaitersAndOutagesIT {
         assertThat(result.body()).contains("\"text\":\"still answered\"");
     }
 
+    @Test
+    @Order(3)
+    void aWaiterReReadsItsResultWhenTheSubscriptionWasLost() throws Exception {
+        long id = ApiTestSupport.idOf(api.postQuery("missed message"));
+        CompletableFuture<HttpResponse<String>> waiting =
+                CompletableFuture.supplyAsync(() -> api.get("/result?id=" + id + "&wait=60s"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> waiters.size() == 1);
+        String outcome = dev.llmq.shared.query.ProtocolJson.encode(answer(id, "stored while unsubscribed"));
+
+        // atomically: drop every subscription connection and store the result without publishing it, so only a
+        // re-read after the resubscription can wake the waiter
+        try (var cli = server.redis().cli()) {
+            cli.call("MULTI");
+            cli.call("CLIENT", "KILL", "TYPE", "pubsub");
+            cli.call("SET", "query_result_" + id, outcome);
+            cli.call("EXEC");
+        }
+
+        HttpResponse<String> result = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).isEqualTo(outcome);
+    }
+
     private static HttpResponse<String> quick(java.util.function.Supplier<HttpResponse<String>> call) throws Exception {
         // "quickly": a request that hung on the dead Redis would fail this bound
         return CompletableFuture.supplyAsync(call).get(5, TimeUnit.SECONDS);
