@@ -1,6 +1,5 @@
 package dev.llmq.api.query;
 
-import dev.llmq.api.system.ApiProperties;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;

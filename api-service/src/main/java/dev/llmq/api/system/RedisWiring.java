@@ -1,5 +1,6 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.query.ApiProperties;
 import dev.llmq.api.query.ResultWaiters;
 import dev.llmq.shared.redis.QueryQueue;
 import dev.llmq.shared.redis.RedisClients;

@@ -1,5 +1,6 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.query.ApiProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -39,8 +39,11 @@ final class AbandonedQueryReaper {
         try {
             List<Delivery> claimed = queue.claimAbandoned(reclaimAfter, slots, inFlight);
             for (Delivery delivery : claimed) {
-                log.warn("query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
-                        delivery.query().id(), delivery.entryId(), delivery.deliveryCount());
+                log.warn(
+                        "query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
+                        delivery.query().id(),
+                        delivery.entryId(),
+                        delivery.deliveryCount());
             }
             return claimed;
         } catch (RuntimeException ex) {

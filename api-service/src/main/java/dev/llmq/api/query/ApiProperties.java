@@ -1,4 +1,4 @@
-package dev.llmq.api.system;
+package dev.llmq.api.query;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
