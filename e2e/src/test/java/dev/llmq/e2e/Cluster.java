@@ -26,7 +26,8 @@ final class Cluster implements AutoCloseable {
 
     private final TestRedis redis;
     private final List<ServiceProcess> processes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String simulatorUrl;
 
     Cluster(TestRedis redis) {
@@ -49,9 +50,9 @@ final class Cluster implements AutoCloseable {
     /** Starts an api-service; returns its process and base URL. */
     Api startApi() {
         int port = FreePorts.find();
-        ServiceProcess process = track(ServiceProcess.start(
-                        "api-service", Map.of("REDIS_URL", redis.url()), "--server.port=" + port)
-                .awaitLog("Started ApiServiceApplication", STARTUP));
+        ServiceProcess process =
+                track(ServiceProcess.start("api-service", Map.of("REDIS_URL", redis.url()), "--server.port=" + port)
+                        .awaitLog("Started ApiServiceApplication", STARTUP));
         return new Api(process, "http://127.0.0.1:" + port);
     }
 
@@ -60,7 +61,9 @@ final class Cluster implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
         return track(ServiceProcess.start(
-                        "worker-service", Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"), all.toArray(String[]::new))
+                        "worker-service",
+                        Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"),
+                        all.toArray(String[]::new))
                 .awaitLog("consuming llmq:queries", STARTUP));
     }
 
@@ -90,8 +93,11 @@ final class Cluster implements AutoCloseable {
 
     /** Waits until every id has a stored outcome in Redis. */
     void awaitOutcomes(List<Long> ids, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(ids)
-                .allSatisfy(id -> assertThat(redis.call("EXISTS", "query_result_" + id)).isEqualTo(1L)));
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(ids)
+                        .allSatisfy(id -> assertThat(redis.call("EXISTS", "query_result_" + id))
+                                .isEqualTo(1L)));
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -114,7 +120,10 @@ final class Cluster implements AutoCloseable {
     /** How many times a worker's log says it stored an outcome for {@code id}. */
     static long storedCount(ServiceProcess worker, long id) {
         Pattern stored = Pattern.compile("query=" + id + " entry=\\S+ \\w+ \\(stored\\)");
-        return worker.output().lines().filter(line -> stored.matcher(line).find()).count();
+        return worker.output()
+                .lines()
+                .filter(line -> stored.matcher(line).find())
+                .count();
     }
 
     @Override

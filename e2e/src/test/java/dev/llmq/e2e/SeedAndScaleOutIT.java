@@ -53,7 +53,8 @@ class SeedAndScaleOutIT {
 
             assertThat(result.statusCode()).isEqualTo(200);
             assertThat(result.body()).contains("\"text\":\"" + SimulatedAnswers.answerFor(prompt) + "\"");
-            List<?> message = (List<?>) CompletableFuture.supplyAsync(() -> readMessage(subscriber)).get(10, TimeUnit.SECONDS);
+            List<?> message = (List<?>)
+                    CompletableFuture.supplyAsync(() -> readMessage(subscriber)).get(10, TimeUnit.SECONDS);
             assertThat(message.get(2)).isEqualTo("query_result_" + id);
             assertThat(message.get(3))
                     .isEqualTo(server.redis().call("GET", "query_result_" + id))
@@ -66,14 +67,16 @@ class SeedAndScaleOutIT {
         Cluster.Api second = cluster.startApi();
         Set<Long> ids = new HashSet<>();
         for (int i = 0; i < 20; i++) {
-            assertThat(ids.add(cluster.submit(i % 2 == 0 ? api : second, "unique " + i))).isTrue();
+            assertThat(ids.add(cluster.submit(i % 2 == 0 ? api : second, "unique " + i)))
+                    .isTrue();
         }
         second.process().terminate(Duration.ofSeconds(30));
 
         Cluster.Api restarted = cluster.startApi();
         long afterRestart = cluster.submit(restarted, "after the restart");
 
-        assertThat(afterRestart).isGreaterThan(ids.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertThat(afterRestart)
+                .isGreaterThan(ids.stream().mapToLong(Long::longValue).max().orElseThrow());
         restarted.process().terminate(Duration.ofSeconds(30));
     }
 
@@ -87,13 +90,18 @@ class SeedAndScaleOutIT {
 
         cluster.awaitOutcomes(ids, Duration.ofSeconds(60));
 
-        assertThat(ids).allSatisfy(id -> assertThat(Cluster.storedCount(firstWorker, id) + Cluster.storedCount(secondWorker, id))
-                .as("outcomes stored for query %d", id)
-                .isEqualTo(1));
-        assertThat(ids.stream().filter(id -> Cluster.storedCount(secondWorker, id) == 1)).isNotEmpty();
-        assertThat(ids.stream().filter(id -> Cluster.storedCount(firstWorker, id) == 1)).isNotEmpty();
-        assertThat(ids).allSatisfy(id -> assertThat(cluster.result(api, id, "0").body())
-                .contains(SimulatedAnswers.answerFor("shared " + ids.indexOf(id))));
+        assertThat(ids)
+                .allSatisfy(
+                        id -> assertThat(Cluster.storedCount(firstWorker, id) + Cluster.storedCount(secondWorker, id))
+                                .as("outcomes stored for query %d", id)
+                                .isEqualTo(1));
+        assertThat(ids.stream().filter(id -> Cluster.storedCount(secondWorker, id) == 1))
+                .isNotEmpty();
+        assertThat(ids.stream().filter(id -> Cluster.storedCount(firstWorker, id) == 1))
+                .isNotEmpty();
+        assertThat(ids)
+                .allSatisfy(id -> assertThat(cluster.result(api, id, "0").body())
+                        .contains(SimulatedAnswers.answerFor("shared " + ids.indexOf(id))));
         secondWorker.terminate(Duration.ofSeconds(30));
     }
 

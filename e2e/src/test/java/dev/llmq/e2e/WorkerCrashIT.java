@@ -42,12 +42,14 @@ class WorkerCrashIT {
     @Test
     @Order(1)
     void afterAKillNineOfAWorkerEveryAcceptedQueryCompletesOnceWithinSeconds() {
-        ServiceProcess doomed = cluster.startWorker("--llmq.worker.reclaim-after=2s", "--llmq.worker.reap-interval=500ms");
+        ServiceProcess doomed =
+                cluster.startWorker("--llmq.worker.reclaim-after=2s", "--llmq.worker.reap-interval=500ms");
         List<Long> ids = submit(20, "crash");
         awaitPending(20);
 
         doomed.kill();
-        ServiceProcess rescuer = cluster.startWorker("--llmq.worker.reclaim-after=2s", "--llmq.worker.reap-interval=500ms");
+        ServiceProcess rescuer =
+                cluster.startWorker("--llmq.worker.reclaim-after=2s", "--llmq.worker.reap-interval=500ms");
 
         cluster.awaitOutcomes(ids, Duration.ofSeconds(30));
         assertAnsweredOnceBy(rescuer, ids, "crash");
@@ -65,7 +67,9 @@ class WorkerCrashIT {
 
         worker.terminate(Duration.ofSeconds(40));
 
-        assertThat(ids).allSatisfy(id -> assertThat(server.redis().call("EXISTS", "query_result_" + id)).isEqualTo(1L));
+        assertThat(ids)
+                .allSatisfy(id -> assertThat(server.redis().call("EXISTS", "query_result_" + id))
+                        .isEqualTo(1L));
         assertAnsweredOnceBy(worker, ids, "graceful");
         assertThat(worker.output()).contains("stopping: no new queries");
         awaitPending(0);
@@ -81,7 +85,8 @@ class WorkerCrashIT {
         impatient.terminate(Duration.ofSeconds(30));
         assertThat(impatient.output()).contains("Handing back 3 unfinished queries");
         // reclaim-after is far longer than the wait below: only the hand-back makes these claimable this soon
-        ServiceProcess next = cluster.startWorker("--llmq.worker.reclaim-after=10m", "--llmq.worker.reap-interval=500ms");
+        ServiceProcess next =
+                cluster.startWorker("--llmq.worker.reclaim-after=10m", "--llmq.worker.reap-interval=500ms");
 
         cluster.awaitOutcomes(ids, Duration.ofSeconds(30));
         assertAnsweredOnceBy(next, ids, "handed back");
@@ -99,16 +104,20 @@ class WorkerCrashIT {
     private static void assertAnsweredOnceBy(ServiceProcess worker, List<Long> ids, String prefix) {
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);
-            assertThat(Cluster.storedCount(worker, id)).as("outcomes stored for query %d", id).isEqualTo(1);
+            assertThat(Cluster.storedCount(worker, id))
+                    .as("outcomes stored for query %d", id)
+                    .isEqualTo(1);
             assertThat(cluster.result(api, id, "0").body())
                     .contains("\"status\":\"succeeded\"", SimulatedAnswers.answerFor(prefix + " " + i));
         }
     }
 
     private static void awaitPending(long count) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<?> summary = (List<?>) server.redis().call("XPENDING", "llmq:queries", "llmq-workers");
-            return (Long) summary.getFirst() == count;
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    List<?> summary = (List<?>) server.redis().call("XPENDING", "llmq:queries", "llmq-workers");
+                    return (Long) summary.getFirst() == count;
+                });
     }
 }
