@@ -7,13 +7,10 @@ import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisQueryQueue;
 import dev.llmq.shared.redis.RedisResultNotifications;
 import dev.llmq.shared.redis.RedisResultStore;
-import dev.llmq.shared.redis.RedisSettings;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
 import java.time.Clock;
 import org.redisson.api.RedissonClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,14 +18,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RedisWiring {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisWiring.class);
-
     @Bean(destroyMethod = "shutdown")
     RedissonClient redissonClient(RedisProperties properties) {
-        RedisSettings settings =
-                RedisSettings.fromUrl(properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
-        log.info("Using Redis at {}", settings);
-        return RedisClients.create(settings);
+        return RedisClients.connect(properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
     }
 
     @Bean

@@ -8,8 +8,6 @@ import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.Delivery;
-import dev.llmq.shared.redis.RedisClients;
-import dev.llmq.shared.redis.RedisSettings;
 import dev.llmq.shared.redis.RedisWorkQueue;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.http.HttpResponse;
@@ -17,10 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,7 +34,7 @@ class QueryApiIT {
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
 
-    private static RedissonClient workerClient;
+    private static StandInWorker standIn;
 
     @LocalServerPort
     int port;
@@ -52,22 +50,20 @@ class QueryApiIT {
         registry.add("llmq.redis.url", () -> server.redis().url());
     }
 
-    @BeforeEach
-    void setUp() {
-        if (workerClient == null) {
-            workerClient = RedisClients.create(
-                    RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 4, "test-worker"));
-        }
-        api = new ApiTestSupport(port);
-        worker = new RedisWorkQueue(workerClient, "test-worker", Duration.ofHours(1));
-        worker.ensureGroup();
+    @BeforeAll
+    static void startStandInWorker() {
+        standIn = new StandInWorker(server.redis().url());
     }
 
     @AfterAll
-    static void closeWorker() {
-        if (workerClient != null) {
-            workerClient.shutdown();
-        }
+    static void stopStandInWorker() {
+        standIn.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        api = new ApiTestSupport(port);
+        worker = standIn.queue();
     }
 
     @Test

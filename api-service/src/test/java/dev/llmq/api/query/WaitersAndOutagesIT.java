@@ -7,8 +7,6 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.Delivery;
-import dev.llmq.shared.redis.RedisClients;
-import dev.llmq.shared.redis.RedisSettings;
 import dev.llmq.shared.redis.RedisWorkQueue;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.URI;
@@ -23,13 +21,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -46,7 +44,7 @@ class WaitersAndOutagesIT {
     @RegisterExtension
     static RedisServerExtension server = RedisServerExtension.withAppendOnlyFile();
 
-    private static RedissonClient workerClient;
+    private static StandInWorker standIn;
 
     @LocalServerPort
     int port;
@@ -62,22 +60,20 @@ class WaitersAndOutagesIT {
         registry.add("llmq.redis.url", () -> server.redis().url());
     }
 
-    @BeforeEach
-    void setUp() {
-        if (workerClient == null) {
-            workerClient = RedisClients.create(
-                    RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 4, "test-worker"));
-        }
-        api = new ApiTestSupport(port);
-        worker = new RedisWorkQueue(workerClient, "test-worker", Duration.ofHours(1));
-        worker.ensureGroup();
+    @BeforeAll
+    static void startStandInWorker() {
+        standIn = new StandInWorker(server.redis().url());
     }
 
     @AfterAll
-    static void closeWorker() {
-        if (workerClient != null) {
-            workerClient.shutdown();
-        }
+    static void stopStandInWorker() {
+        standIn.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        api = new ApiTestSupport(port);
+        worker = standIn.queue();
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.llmq.shared.redis;
 
+import java.time.Duration;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the one Redisson client a process uses: string codec everywhere (plain JSON any client can read), bounded
@@ -13,7 +16,16 @@ import org.redisson.config.SingleServerConfig;
  */
 public final class RedisClients {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisClients.class);
+
     private RedisClients() {}
+
+    /** Parses {@code url}, logs where Redis is (never the password) and creates the client. */
+    public static RedissonClient connect(String url, Duration commandTimeout, int poolSize, String clientName) {
+        RedisSettings settings = RedisSettings.fromUrl(url, commandTimeout, poolSize, clientName);
+        log.info("Using Redis at {}", settings);
+        return create(settings);
+    }
 
     public static RedissonClient create(RedisSettings settings) {
         Config config = new Config();
@@ -34,7 +46,7 @@ public final class RedisClients {
                 .setConnectTimeout(timeoutMillis)
                 .setTimeout(timeoutMillis)
                 .setRetryAttempts(1)
-                .setRetryDelay(new ConstantDelay(java.time.Duration.ofMillis(200)))
+                .setRetryDelay(new ConstantDelay(Duration.ofMillis(200)))
                 .setPingConnectionInterval(5_000);
         if (settings.username() != null) {
             server.setUsername(settings.username());

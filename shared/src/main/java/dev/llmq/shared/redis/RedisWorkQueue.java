@@ -137,13 +137,7 @@ public final class RedisWorkQueue implements WorkQueue {
         if (entryIds.isEmpty()) {
             return Set.of();
         }
-        Object[] args = new Object[entryIds.size() + 2];
-        args[0] = RedisKeys.WORKER_GROUP;
-        args[1] = consumer;
-        int i = 2;
-        for (String entryId : entryIds) {
-            args[i++] = entryId;
-        }
+        Object[] args = groupConsumerAnd(entryIds);
         List<Object> lost = redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
@@ -193,13 +187,7 @@ public final class RedisWorkQueue implements WorkQueue {
         if (entryIds.isEmpty()) {
             return;
         }
-        Object[] args = new Object[entryIds.size() + 2];
-        args[0] = RedisKeys.WORKER_GROUP;
-        args[1] = consumer;
-        int i = 2;
-        for (String entryId : entryIds) {
-            args[i++] = entryId;
-        }
+        Object[] args = groupConsumerAnd(entryIds);
         redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
@@ -207,5 +195,28 @@ public final class RedisWorkQueue implements WorkQueue {
                         RScript.ReturnType.STRING,
                         List.of(RedisKeys.QUERY_STREAM),
                         args);
+    }
+
+    @Override
+    public long removeIdleConsumers(Duration idleFor) {
+        Long removed = redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.REMOVE_IDLE_CONSUMERS,
+                        RScript.ReturnType.LONG,
+                        List.of(RedisKeys.QUERY_STREAM),
+                        RedisKeys.WORKER_GROUP,
+                        Long.toString(idleFor.toMillis()),
+                        consumer);
+        return removed == null ? 0 : removed;
+    }
+
+    /** The ARGV of the per-entry scripts: group, consumer, then the entry ids. */
+    private Object[] groupConsumerAnd(Collection<String> entryIds) {
+        List<Object> args = new ArrayList<>(entryIds.size() + 2);
+        args.add(RedisKeys.WORKER_GROUP);
+        args.add(consumer);
+        args.addAll(entryIds);
+        return args.toArray();
     }
 }

@@ -48,5 +48,25 @@ final class Scripts {
             return 'OK'
             """;
 
+    /**
+     * KEYS: stream. ARGV: group, minimum idle ms, own consumer. Deletes consumers that hold no pending entry and have
+     * not read for that long (workers that stopped); atomic, so a consumer cannot take an entry between check and
+     * delete.
+     */
+    static final String REMOVE_IDLE_CONSUMERS = """
+            local removed = 0
+            for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local fields = {}
+              for i = 1, #consumer, 2 do
+                fields[consumer[i]] = consumer[i + 1]
+              end
+              if fields['name'] ~= ARGV[3] and fields['pending'] == 0 and fields['idle'] > tonumber(ARGV[2]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
+                removed = removed + 1
+              end
+            end
+            return removed
+            """;
+
     private Scripts() {}
 }

@@ -46,6 +46,9 @@ public interface WorkQueue {
      */
     List<Delivery> claimAbandoned(Duration minIdle, int max, Set<String> inFlight);
 
+    /** Removes consumers of stopped workers: no pending entries and idle for at least {@code idleFor}. */
+    long removeIdleConsumers(Duration idleFor);
+
     /** Gives entries back at once: they look abandoned, so any worker's next claim takes them. */
     void release(Collection<String> entryIds);
 }

@@ -181,6 +181,32 @@ class RedisQueuesIT {
     }
 
     @Test
+    void consumersOfStoppedWorkersAreRemovedOnlyWhenTheyHoldNothing() {
+        queue.submit("held by busy");
+        redis().call("XGROUP", "CREATECONSUMER", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "gone");
+        redis().call(
+                        "XREADGROUP",
+                        "GROUP",
+                        RedisKeys.WORKER_GROUP,
+                        "busy",
+                        "COUNT",
+                        "1",
+                        "STREAMS",
+                        RedisKeys.QUERY_STREAM,
+                        ">");
+        await().pollDelay(Duration.ofMillis(150)).until(() -> true);
+
+        assertThat(workerA.removeIdleConsumers(Duration.ofMillis(100))).isEqualTo(1);
+
+        List<?> consumers =
+                (List<?>) redis().call("XINFO", "CONSUMERS", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP);
+        List<Object> names =
+                consumers.stream().map(c -> (Object) ((List<?>) c).get(1)).toList();
+        assertThat(names).containsExactly("busy");
+        assertThat(workerA.removeIdleConsumers(Duration.ofHours(1))).isZero();
+    }
+
+    @Test
     void anEntryWithoutAValidQueryMovesToTheDeadLetterStream() {
         redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, "{\"id\":\"nope\"}");
         Query good = queue.submit("fine");

@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
 final class AbandonedQueryReaper {
 
     private static final Logger log = LoggerFactory.getLogger(AbandonedQueryReaper.class);
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+    private static final Duration STOPPED_CONSUMER_IDLE = Duration.ofHours(1);
 
     private final WorkQueue queue;
     private final Duration reclaimAfter;
     private final long intervalNanos;
     private long nextReap = System.nanoTime();
+    private long nextCleanup = System.nanoTime();
 
     AbandonedQueryReaper(WorkQueue queue, Duration reclaimAfter, Duration interval) {
         this.queue = queue;
@@ -36,6 +39,7 @@ final class AbandonedQueryReaper {
             return List.of();
         }
         nextReap = now + intervalNanos;
+        removeStoppedConsumers(now);
         try {
             List<Delivery> claimed = queue.claimAbandoned(reclaimAfter, slots, inFlight);
             for (Delivery delivery : claimed) {
@@ -49,6 +53,22 @@ final class AbandonedQueryReaper {
         } catch (RuntimeException ex) {
             log.warn("Cannot look for abandoned queries: {}", ex.getMessage());
             return List.of();
+        }
+    }
+
+    /** Keeps the group's consumer list bounded: every worker process joins under a new name. */
+    private void removeStoppedConsumers(long now) {
+        if (now - nextCleanup < 0) {
+            return;
+        }
+        nextCleanup = now + CLEANUP_EVERY.toNanos();
+        try {
+            long removed = queue.removeIdleConsumers(STOPPED_CONSUMER_IDLE);
+            if (removed > 0) {
+                log.info("Removed {} consumers of stopped workers from the group", removed);
+            }
+        } catch (RuntimeException ex) {
+            log.debug("Cannot clean up stopped consumers: {}", ex.getMessage());
         }
     }
 }

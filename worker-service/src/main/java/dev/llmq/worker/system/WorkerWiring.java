@@ -3,7 +3,6 @@ package dev.llmq.worker.system;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.llmq.shared.redis.RedisClients;
-import dev.llmq.shared.redis.RedisSettings;
 import dev.llmq.shared.redis.RedisWorkQueue;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmClient;
@@ -23,10 +22,8 @@ class WorkerWiring {
 
     @Bean(destroyMethod = "shutdown")
     RedissonClient redissonClient(RedisProperties properties) {
-        RedisSettings settings = RedisSettings.fromUrl(
+        return RedisClients.connect(
                 properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-worker");
-        log.info("Using Redis at {}", settings);
-        return RedisClients.create(settings);
     }
 
     @Bean
