@@ -8,12 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
 /**
  * Picks the Redis for the one-command run: {@code REDIS_URL} if set, else a Redis answering on localhost:6379, else a
@@ -24,9 +22,9 @@ final class RedisForStandalone implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisForStandalone.class);
 
     private final String url;
-    private final @Nullable RedisServer embedded;
+    private final @Nullable EmbeddedRedis embedded;
 
-    private RedisForStandalone(String url, @Nullable RedisServer embedded) {
+    private RedisForStandalone(String url, @Nullable EmbeddedRedis embedded) {
         this.url = url;
         this.embedded = embedded;
     }
@@ -46,22 +44,9 @@ final class RedisForStandalone implements AutoCloseable {
     private static RedisForStandalone startEmbedded(StandaloneSettings settings) {
         int port = portIsFree(settings.embeddedRedisPort()) ? settings.embeddedRedisPort() : freePort();
         Path dir = settings.dataDir().resolve("redis").toAbsolutePath();
-        try {
-            Files.createDirectories(dir);
-            RedisServer server = RedisServer.newRedisServer()
-                    .port(port)
-                    .bind("127.0.0.1")
-                    .setting("dir " + dir)
-                    .setting("appendonly yes")
-                    .setting("appendfsync everysec")
-                    .setting("save \"\"")
-                    .build();
-            server.start();
-            log.info("Redis: embedded redis-server on 127.0.0.1:{} with its append-only file in {}", port, dir);
-            return new RedisForStandalone("redis://127.0.0.1:" + port, server);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot start the embedded Redis in " + dir + "; set REDIS_URL instead", ex);
-        }
+        EmbeddedRedis server = EmbeddedRedis.start(dir, port);
+        log.info("Redis: embedded redis-server on 127.0.0.1:{} with its append-only file in {}", port, dir);
+        return new RedisForStandalone("redis://127.0.0.1:" + port, server);
     }
 
     String url() {
@@ -71,11 +56,7 @@ final class RedisForStandalone implements AutoCloseable {
     @Override
     public void close() {
         if (embedded != null) {
-            try {
-                embedded.stop();
-            } catch (IOException ex) {
-                log.warn("Embedded Redis did not stop cleanly: {}", ex.getMessage());
-            }
+            embedded.close();
         }
     }
 

@@ -23,6 +23,9 @@ public final class StandaloneLauncher {
     /** Three contexts share one logging system: their names would all show as the first one's. */
     private static final String NO_APP_NAME = "--logging.include-application-name=false";
 
+    /** Logging must outlive the ordered stop, so that what the stop does is logged. */
+    private static final String NO_LOGGING_HOOK = "--logging.register-shutdown-hook=false";
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
     public static void main(String[] args) {
@@ -44,8 +47,8 @@ public final class StandaloneLauncher {
         List<String> workerArgs = new ArrayList<>(common(redis.url()));
         workerArgs.add("--server.port=0");
         if (settings.simulated()) {
-            ConfigurableApplicationContext simulator =
-                    LlmSimulatorApplication.start("--server.port=0", "--spring.main.register-shutdown-hook=false");
+            ConfigurableApplicationContext simulator = LlmSimulatorApplication.start(
+                    "--server.port=0", "--spring.main.register-shutdown-hook=false", NO_APP_NAME, NO_LOGGING_HOOK);
             started.push(simulator::close);
             String baseUrl = "http://127.0.0.1:" + port(simulator) + "/v1";
             log.info(
@@ -71,7 +74,11 @@ public final class StandaloneLauncher {
     }
 
     private static List<String> common(String redisUrl) {
-        return List.of("--llmq.redis.url=" + redisUrl, "--spring.main.register-shutdown-hook=false", NO_APP_NAME);
+        return List.of(
+                "--llmq.redis.url=" + redisUrl,
+                "--spring.main.register-shutdown-hook=false",
+                NO_APP_NAME,
+                NO_LOGGING_HOOK);
     }
 
     private static int port(ConfigurableApplicationContext context) {

@@ -35,12 +35,12 @@ record StandaloneSettings(
     static StandaloneSettings from(Map<String, String> env) {
         return new StandaloneSettings(
                 blankToNull(env.get("REDIS_URL")),
-                env.getOrDefault("LLMQ_STANDALONE_REDIS", "auto"),
-                number(env, "LLMQ_STANDALONE_REDIS_PORT", 6379),
-                Path.of(env.getOrDefault("LLMQ_STANDALONE_DATA_DIR", ".llmq")),
+                orDefault(env.get("LLMQ_STANDALONE_REDIS"), "auto"),
+                port(env, "LLMQ_STANDALONE_REDIS_PORT", 6379, 1),
+                Path.of(orDefault(env.get("LLMQ_STANDALONE_DATA_DIR"), ".llmq")),
                 blankToNull(env.get("OPENAI_API_KEY")),
                 blankToNull(env.get("OPENAI_BASE_URL")),
-                number(env, "PORT", 8080));
+                port(env, "PORT", 8080, 0));
     }
 
     /** Whether the worker should call the built-in simulator instead of a real provider. */
@@ -48,16 +48,26 @@ record StandaloneSettings(
         return openAiApiKey == null && openAiBaseUrl == null;
     }
 
-    private static int number(Map<String, String> env, String name, int defaultValue) {
+    /** A TCP port from {@code name}: at least {@code min} (0 lets the system pick one) and at most 65535. */
+    private static int port(Map<String, String> env, String name, int defaultValue, int min) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             return defaultValue;
         }
         try {
-            return Integer.parseInt(value.trim());
+            int port = Integer.parseInt(value.trim());
+            if (port >= min && port <= 65_535) {
+                return port;
+            }
         } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+            // reported below, like an out-of-range number
         }
+        throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+    }
+
+    private static String orDefault(@Nullable String value, String defaultValue) {
+        String present = blankToNull(value);
+        return present == null ? defaultValue : present;
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {
