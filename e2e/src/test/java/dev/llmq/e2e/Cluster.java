@@ -64,7 +64,7 @@ final class Cluster implements AutoCloseable {
                         "worker-service",
                         Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"),
                         all.toArray(String[]::new))
-                .awaitLog("consuming llmq:queries", STARTUP));
+                .awaitLog("consuming {llmq}:queries", STARTUP));
     }
 
     private ServiceProcess track(ServiceProcess process) {

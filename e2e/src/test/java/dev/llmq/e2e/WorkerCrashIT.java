@@ -116,7 +116,7 @@ class WorkerCrashIT {
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    List<?> summary = (List<?>) server.redis().call("XPENDING", "llmq:queries", "llmq-workers");
+                    List<?> summary = (List<?>) server.redis().call("XPENDING", "{llmq}:queries", "llmq-workers");
                     return (Long) summary.getFirst() == count;
                 });
     }

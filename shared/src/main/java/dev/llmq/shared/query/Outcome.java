@@ -17,9 +17,23 @@ public sealed interface Outcome permits Outcome.Answered, Outcome.Failed {
         };
     }
 
+    /** How many LLM calls the query took (1 when the first call decided it). */
+    int attempts();
+
     /** The LLM answered; {@code text} is the answer. */
-    record Answered(QueryId id, String text, String model, Usage usage, Instant completedAt) implements Outcome {}
+    record Answered(QueryId id, String text, String model, Usage usage, int attempts, Instant completedAt)
+            implements Outcome {
+
+        public Answered(QueryId id, String text, String model, Usage usage, Instant completedAt) {
+            this(id, text, model, usage, 1, completedAt);
+        }
+    }
 
     /** The query cannot be answered; {@code error} says why, and is never presented as answer text. */
-    record Failed(QueryId id, QueryError error, Instant completedAt) implements Outcome {}
+    record Failed(QueryId id, QueryError error, int attempts, Instant completedAt) implements Outcome {
+
+        public Failed(QueryId id, QueryError error, Instant completedAt) {
+            this(id, error, 1, completedAt);
+        }
+    }
 }

@@ -22,6 +22,7 @@ public final class ProtocolJson {
         node.put("id", query.id().value());
         node.put("prompt", query.prompt());
         node.put("submitted_at", query.submittedAt().toString());
+        node.put("attempt", query.attempt());
         return node.toString();
     }
 
@@ -31,8 +32,9 @@ public final class ProtocolJson {
             return new Query(
                     new QueryId(requiredLong(node, "id")),
                     requiredText(node, "prompt"),
-                    Instant.parse(requiredText(node, "submitted_at")));
-        } catch (IllegalArgumentException | DateTimeParseException ex) {
+                    Instant.parse(requiredText(node, "submitted_at")),
+                    Math.toIntExact(optionalLong(node, "attempt", 1)));
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
     }
@@ -56,6 +58,7 @@ public final class ProtocolJson {
                 error.put("message", failed.error().message());
             }
         }
+        node.put("attempts", outcome.attempts());
         node.put("completed_at", outcome.completedAt().toString());
         return node.toString();
     }
@@ -65,6 +68,7 @@ public final class ProtocolJson {
         try {
             QueryId id = new QueryId(requiredLong(node, "id"));
             Instant completedAt = Instant.parse(requiredText(node, "completed_at"));
+            int attempts = Math.toIntExact(optionalLong(node, "attempts", 1));
             return switch (QueryStatus.fromWireName(requiredText(node, "status"))) {
                 case SUCCEEDED ->
                     new Outcome.Answered(
@@ -74,6 +78,7 @@ public final class ProtocolJson {
                             new Usage(
                                     requiredLong(node.path("usage"), "prompt_tokens"),
                                     requiredLong(node.path("usage"), "completion_tokens")),
+                            attempts,
                             completedAt);
                 case FAILED ->
                     new Outcome.Failed(
@@ -81,10 +86,11 @@ public final class ProtocolJson {
                             new QueryError(
                                     requiredText(node.path("error"), "code"),
                                     requiredText(node.path("error"), "message")),
+                            attempts,
                             completedAt);
                 case QUEUED, RUNNING -> throw new MalformedProtocolJsonException(json, "an outcome must be terminal");
             };
-        } catch (IllegalArgumentException | DateTimeParseException ex) {
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
     }
@@ -107,6 +113,10 @@ public final class ProtocolJson {
             throw new IllegalArgumentException("'" + field + "' must be a string");
         }
         return value.stringValue();
+    }
+
+    private static long optionalLong(JsonNode node, String field, long defaultValue) {
+        return node.has(field) ? requiredLong(node, field) : defaultValue;
     }
 
     private static long requiredLong(JsonNode node, String field) {

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class EntryDecoder {
 
-    static final String DEAD_LETTER_STREAM = "llmq:dead-letters";
     private static final int DEAD_LETTERS_KEPT = 10_000;
     private static final Logger log = LoggerFactory.getLogger(EntryDecoder.class);
 
@@ -49,9 +48,13 @@ final class EntryDecoder {
     }
 
     private void deadLetter(StreamMessageId id, Map<String, String> fields, MalformedProtocolJsonException ex) {
-        log.error("Stream entry {} holds no valid query; moved to {}: {}", id, DEAD_LETTER_STREAM, ex.getMessage());
+        log.error(
+                "Stream entry {} holds no valid query; moved to {}: {}",
+                id,
+                RedisKeys.DEAD_LETTER_STREAM,
+                ex.getMessage());
         RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.<String, String>getStream(DEAD_LETTER_STREAM, StringCodec.INSTANCE)
+        batch.<String, String>getStream(RedisKeys.DEAD_LETTER_STREAM, StringCodec.INSTANCE)
                 .addAsync(StreamAddArgs.entries(Map.of(
                                 "entry", id.toString(),
                                 "fields", fields.toString(),

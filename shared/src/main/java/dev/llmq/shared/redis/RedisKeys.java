@@ -18,8 +18,17 @@ public final class RedisKeys {
     /** The counter {@code INCR}ed to issue query ids. */
     public static final String QUERY_ID_COUNTER = "llmq:query-ids";
 
-    /** The stream of queries waiting for a worker. */
-    public static final String QUERY_STREAM = "llmq:queries";
+    /**
+     * The stream of queries waiting for a worker. The queue's keys share the hash tag {@code {llmq}}, so a script can
+     * move entries between them on Redis Cluster.
+     */
+    public static final String QUERY_STREAM = "{llmq}:queries";
+
+    /** Queries waiting to be retried, scored by when they are due (epoch milliseconds). */
+    public static final String RETRY_SET = "{llmq}:retries";
+
+    /** Stream entries that held no valid query, kept for inspection (capped). */
+    public static final String DEAD_LETTER_STREAM = "{llmq}:dead-letters";
 
     /** The consumer group all workers read the stream through. */
     public static final String WORKER_GROUP = "llmq-workers";
@@ -41,6 +50,21 @@ public final class RedisKeys {
     /** The in-progress status of a query (queued or running); hash-tagged into the slot of its result key. */
     public static String statusKey(QueryId id) {
         return "llmq:status:{" + resultKey(id) + "}";
+    }
+
+    /** Until when (epoch ms, Redis clock) calls to a provider are paused after its 429. */
+    public static String providerPauseKey(String provider) {
+        return "{llmq:provider:" + provider + "}:paused-until";
+    }
+
+    /** The provider's calls in the current window (sorted set scored by time). */
+    public static String providerRequestsKey(String provider) {
+        return "{llmq:provider:" + provider + "}:requests";
+    }
+
+    /** The provider's tokens in the current window (sorted set scored by time, members end in their token count). */
+    public static String providerTokensKey(String provider) {
+        return "{llmq:provider:" + provider + "}:tokens";
     }
 
     /** Reads the id out of a result channel name, or returns null for any other channel. */

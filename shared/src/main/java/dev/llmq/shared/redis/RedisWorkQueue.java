@@ -2,8 +2,10 @@ package dev.llmq.shared.redis;
 
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.ProtocolJson;
+import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -116,6 +118,36 @@ public final class RedisWorkQueue implements WorkQueue {
         acknowledgeAndDelete(batch, delivery.entryId());
         batch.execute();
         return stored.toCompletableFuture().join() == 1L;
+    }
+
+    @Override
+    public void retryLater(Delivery delivery, Query next, Instant due) {
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        batch.<String>getScoredSortedSet(RedisKeys.RETRY_SET, StringCodec.INSTANCE)
+                .addAsync(due.toEpochMilli(), ProtocolJson.encode(next));
+        batch.getScript(StringCodec.INSTANCE)
+                .evalAsync(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.MARK_QUEUED,
+                        RScript.ReturnType.VALUE,
+                        List.of(RedisKeys.statusKey(next.id())),
+                        QueryStatus.QUEUED.wireName());
+        acknowledgeAndDelete(batch, delivery.entryId());
+        batch.execute();
+    }
+
+    @Override
+    public int promoteDueRetries(Instant now, int max) {
+        Long moved = redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.PROMOTE_DUE_RETRIES,
+                        RScript.ReturnType.LONG,
+                        List.of(RedisKeys.RETRY_SET, RedisKeys.QUERY_STREAM),
+                        Long.toString(now.toEpochMilli()),
+                        Integer.toString(max),
+                        RedisKeys.QUERY_FIELD);
+        return moved == null ? 0 : Math.toIntExact(moved);
     }
 
     @Override

@@ -13,6 +13,11 @@ final class Scripts {
             return false
             """;
 
+    /** KEYS: status. ARGV: queued. A query waiting for its retry shows as queued again (if its status still exists). */
+    static final String MARK_QUEUED = """
+            return redis.call('SET', KEYS[1], ARGV[1], 'XX', 'KEEPTTL')
+            """;
+
     /** KEYS: result, status. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is published. */
     static final String FINISH = """
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -66,6 +71,88 @@ final class Scripts {
               end
             end
             return removed
+            """;
+
+    /**
+     * KEYS: retry set, stream. ARGV: now (epoch ms), max, query field. Moves due retries onto the stream; atomic, so
+     * each is moved exactly once however many workers run this.
+     */
+    static final String PROMOTE_DUE_RETRIES = """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            for _, query in ipairs(due) do
+              redis.call('XADD', KEYS[2], '*', ARGV[3], query)
+              redis.call('ZREM', KEYS[1], query)
+            end
+            return #due
+            """;
+
+    /**
+     * KEYS: pause, requests, tokens. ARGV: window ms, request limit, token limit, tokens, unique id. Returns 0 and
+     * records the call when it may go now, else the milliseconds to wait. Uses Redis's clock.
+     */
+    static final String ACQUIRE_PROVIDER_BUDGET = """
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            local window = tonumber(ARGV[1])
+            local maxRequests = tonumber(ARGV[2])
+            local maxTokens = tonumber(ARGV[3])
+            local tokens = tonumber(ARGV[4])
+            local pausedUntil = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if pausedUntil > now then
+              return pausedUntil - now
+            end
+            local wait = 0
+            if maxRequests > 0 then
+              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+              if redis.call('ZCARD', KEYS[2]) >= maxRequests then
+                local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+                wait = math.max(wait, tonumber(oldest[2]) + window - now, 1)
+              end
+            end
+            if maxTokens > 0 then
+              redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
+              local entries = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
+              local used = 0
+              for i = 1, #entries, 2 do
+                used = used + tonumber(string.match(entries[i], ':(%d+)$'))
+              end
+              local excess = used + tokens - maxTokens
+              if excess > 0 and #entries > 0 then
+                -- wait until enough of the oldest calls leave the window to make room
+                local freed = 0
+                for i = 1, #entries, 2 do
+                  freed = freed + tonumber(string.match(entries[i], ':(%d+)$'))
+                  if freed >= excess or i + 2 > #entries then
+                    wait = math.max(wait, tonumber(entries[i + 1]) + window - now, 1)
+                    break
+                  end
+                end
+              end
+            end
+            if wait > 0 then
+              return wait
+            end
+            if maxRequests > 0 then
+              redis.call('ZADD', KEYS[2], now, ARGV[5])
+              redis.call('PEXPIRE', KEYS[2], window)
+            end
+            if maxTokens > 0 then
+              redis.call('ZADD', KEYS[3], now, ARGV[5] .. ':' .. tokens)
+              redis.call('PEXPIRE', KEYS[3], window)
+            end
+            return 0
+            """;
+
+    /** KEYS: pause. ARGV: duration ms. Extends the pause to now + duration unless it already lasts longer. */
+    static final String PAUSE_PROVIDER = """
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            local untilMs = now + tonumber(ARGV[1])
+            local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if untilMs > current then
+              redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]))
+            end
+            return untilMs
             """;
 
     private Scripts() {}

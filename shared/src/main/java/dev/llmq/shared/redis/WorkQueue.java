@@ -1,7 +1,9 @@
 package dev.llmq.shared.redis;
 
 import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.Query;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +35,15 @@ public interface WorkQueue {
      * Returns whether this outcome was the one stored (the first stored outcome wins).
      */
     boolean finish(Delivery delivery, Outcome outcome);
+
+    /**
+     * Takes the query off the stream and schedules {@code next} (its next attempt) for {@code due}, in one round trip:
+     * a waiting retry holds no worker slot and survives any worker's crash.
+     */
+    void retryLater(Delivery delivery, Query next, Instant due);
+
+    /** Moves retries due by {@code now} back onto the stream (at most {@code max}); returns how many. */
+    int promoteDueRetries(Instant now, int max);
 
     /** Acknowledges and deletes an entry whose query already has an outcome. */
     void discard(Delivery delivery);

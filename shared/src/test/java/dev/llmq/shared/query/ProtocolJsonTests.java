@@ -17,7 +17,8 @@ class ProtocolJsonTests {
         String json = ProtocolJson.encode(query);
 
         assertThat(json)
-                .isEqualTo("{\"id\":7,\"prompt\":\"Hello \\\"world\\\"\",\"submitted_at\":\"2026-11-24T10:15:30Z\"}");
+                .isEqualTo("{\"id\":7,\"prompt\":\"Hello \\\"world\\\"\",\"submitted_at\":\"2026-11-24T10:15:30Z\","
+                        + "\"attempt\":1}");
         assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
     }
 
@@ -30,7 +31,7 @@ class ProtocolJsonTests {
         assertThat(json)
                 .isEqualTo("{\"id\":1,\"status\":\"succeeded\",\"text\":\"Hi!\",\"model\":\"gpt-4o-mini\","
                         + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5},"
-                        + "\"completed_at\":\"2026-11-24T10:15:30Z\"}");
+                        + "\"attempts\":1,\"completed_at\":\"2026-11-24T10:15:30Z\"}");
         assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
     }
 
@@ -44,6 +45,17 @@ class ProtocolJsonTests {
                 .contains("\"status\":\"failed\"", "\"error\":{\"code\":\"llm_error\"")
                 .doesNotContain("text");
         assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
+    }
+
+    @Test
+    void aQueryWithoutAttemptFromAnOlderWriterIsItsFirstAttempt() {
+        Query query =
+                ProtocolJson.decodeQuery("{\"id\":3,\"prompt\":\"hi\",\"submitted_at\":\"2026-11-24T10:15:30Z\"}");
+
+        assertThat(query.attempt()).isEqualTo(1);
+        assertThat(ProtocolJson.decodeQuery(ProtocolJson.encode(query.nextAttempt()))
+                        .attempt())
+                .isEqualTo(2);
     }
 
     @Test

@@ -207,6 +207,28 @@ class RedisQueuesIT {
     }
 
     @Test
+    void aRetryWaitsOffTheStreamUntilDueAndIsThenDeliveredOnceAsItsNextAttempt() {
+        Query query = queue.submit("flaky");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        Instant due = CLOCK.instant().plusSeconds(30);
+
+        workerA.retryLater(delivery, query.nextAttempt(), due);
+
+        assertThat(pendingCount()).isZero();
+        assertThat(redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+        assertThat(workerB.promoteDueRetries(due.minusMillis(1), 10)).isZero();
+        assertThat(workerB.promoteDueRetries(due, 10)).isEqualTo(1);
+        assertThat(workerA.promoteDueRetries(due.plusSeconds(60), 10))
+                .as("moved exactly once")
+                .isZero();
+
+        assertThat(workerB.read(10, Duration.ofMillis(100))).singleElement().satisfies(d -> {
+            assertThat(d.query()).isEqualTo(new Query(query.id(), "flaky", query.submittedAt(), 2));
+            assertThat(d.deliveryCount()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void anEntryWithoutAValidQueryMovesToTheDeadLetterStream() {
         redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, "{\"id\":\"nope\"}");
         Query good = queue.submit("fine");
@@ -214,7 +236,7 @@ class RedisQueuesIT {
         List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
 
         assertThat(deliveries).extracting(Delivery::query).containsExactly(good);
-        assertThat(redis().call("XLEN", EntryDecoder.DEAD_LETTER_STREAM)).isEqualTo(1L);
+        assertThat(redis().call("XLEN", RedisKeys.DEAD_LETTER_STREAM)).isEqualTo(1L);
         assertThat(pendingCount()).isEqualTo(1);
     }
 

@@ -5,6 +5,11 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import dev.llmq.shared.query.QueryError;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that decides what an LLM failure means: a stable error code clients can rely on, and whether it is
@@ -49,10 +54,10 @@ public final class LlmFailures {
         int status = ex.statusCode();
         String detail = "the LLM provider answered " + status + providerMessage(ex);
         if (status == 429) {
-            return new LlmCallException(new QueryError(RATE_LIMITED, detail), true, ex);
+            return new LlmCallException(new QueryError(RATE_LIMITED, detail), true, retryAfter(ex), ex);
         }
         if (status >= 500 || status == 408 || status == 409) {
-            return new LlmCallException(new QueryError(SERVER_ERROR, detail), true, ex);
+            return new LlmCallException(new QueryError(SERVER_ERROR, detail), true, retryAfter(ex), ex);
         }
         String code = switch (status) {
             case 401, 403 -> UNAUTHORIZED;
@@ -60,6 +65,29 @@ public final class LlmFailures {
             default -> BAD_REQUEST;
         };
         return new LlmCallException(new QueryError(code, detail), false, ex);
+    }
+
+    /** {@code retry-after-ms}, else {@code retry-after} in seconds or as an HTTP date; null when absent or unusable. */
+    static @Nullable Duration retryAfter(OpenAIServiceException failure) {
+        try {
+            for (String millis : failure.headers().values("retry-after-ms")) {
+                return Duration.ofMillis(Math.max(0, (long) Double.parseDouble(millis.trim())));
+            }
+            for (String value : failure.headers().values("retry-after")) {
+                String text = value.trim();
+                if (text.matches("\\d+(\\.\\d+)?")) {
+                    return Duration.ofMillis((long) (Double.parseDouble(text) * 1000));
+                }
+                Duration untilDate = Duration.between(
+                        Instant.now(),
+                        ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
+                return untilDate.isNegative() ? Duration.ZERO : untilDate;
+            }
+        } catch (RuntimeException ex) {
+            return null;
+        }
+        return null;
     }
 
     private static String providerMessage(OpenAIServiceException ex) {

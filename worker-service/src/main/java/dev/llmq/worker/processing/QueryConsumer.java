@@ -1,6 +1,7 @@
 package dev.llmq.worker.processing;
 
 import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmClient;
 import dev.llmq.worker.system.WorkerProperties;
@@ -27,9 +28,11 @@ public class QueryConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(QueryConsumer.class);
     private static final Duration REDIS_RETRY = Duration.ofSeconds(1);
+    private static final Duration PROMOTE_EVERY = Duration.ofMillis(200);
 
     private final WorkQueue queue;
     private final WorkerProperties properties;
+    private final Clock clock;
     private final QueryProcessor processor;
     private final InFlightQueries inFlight;
     private final AbandonedQueryReaper reaper;
@@ -37,10 +40,16 @@ public class QueryConsumer implements SmartLifecycle {
     private Thread reader;
     private ScheduledExecutorService scheduler;
 
-    QueryConsumer(WorkQueue queue, LlmClient llm, Clock clock, WorkerProperties properties) {
+    QueryConsumer(WorkQueue queue, LlmClient llm, ProviderLimits limits, Clock clock, WorkerProperties properties) {
         this.queue = queue;
         this.properties = properties;
-        this.processor = new QueryProcessor(queue, llm, clock, properties.maxDeliveries());
+        this.clock = clock;
+        RetryPolicy retries = new RetryPolicy(
+                properties.maxAttempts(),
+                properties.retryInitialDelay(),
+                properties.retryMaxDelay(),
+                properties.retryAfterMax());
+        this.processor = new QueryProcessor(queue, llm, limits, retries, clock, properties.maxDeliveries());
         this.inFlight = new InFlightQueries(properties.maxInFlight());
         this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
     }
@@ -58,6 +67,7 @@ public class QueryConsumer implements SmartLifecycle {
                 Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
         long keepAlive = properties.keepAliveInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::promoteDueRetries, 0, PROMOTE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void readLoop() {
@@ -124,6 +134,17 @@ public class QueryConsumer implements SmartLifecycle {
                     entry -> log.warn("entry={} was claimed by another worker; its first stored outcome wins", entry));
         } catch (RuntimeException ex) {
             log.warn("Cannot refresh {} in-flight entries: {}", held.size(), ex.getMessage());
+        }
+    }
+
+    /** Moves retries that are due back onto the stream, for whichever worker reads them first. */
+    private void promoteDueRetries() {
+        try {
+            while (queue.promoteDueRetries(clock.instant(), 500) == 500) {
+                // more are due: keep moving them
+            }
+        } catch (RuntimeException ex) {
+            log.debug("Cannot move due retries onto the stream: {}", ex.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmAnswer;
 import dev.llmq.worker.llm.LlmCallException;
@@ -11,28 +12,44 @@ import dev.llmq.worker.llm.LlmClient;
 import dev.llmq.worker.llm.LlmFailures;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides the fate of one delivered query, in one place: dead-lettered after too many deliveries, skipped if an
- * outcome already exists, else answered or failed by the LLM call. The outcome is stored, published and acknowledged
- * together; while Redis is unreachable the worker keeps trying rather than lose a paid-for answer.
+ * outcome already exists, put back to wait in Redis while the provider's shared budget is spent or paused, else
+ * answered by the LLM, retried later after a retryable failure, or failed. The outcome is stored, published and
+ * acknowledged together; while Redis is unreachable the worker keeps trying rather than lose a paid-for answer.
  */
 final class QueryProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
     private static final Duration FINISH_RETRY_LIMIT = Duration.ofMinutes(2);
+    private static final Duration BUDGET_JITTER = Duration.ofMillis(250);
+    private static final long EXPECTED_COMPLETION_TOKENS = 256;
 
     private final WorkQueue queue;
     private final LlmClient llm;
+    private final ProviderLimits limits;
+    private final RetryPolicy retries;
     private final Clock clock;
     private final int maxDeliveries;
+    private final RandomGenerator random = RandomGenerator.getDefault();
 
-    QueryProcessor(WorkQueue queue, LlmClient llm, Clock clock, int maxDeliveries) {
+    QueryProcessor(
+            WorkQueue queue,
+            LlmClient llm,
+            ProviderLimits limits,
+            RetryPolicy retries,
+            Clock clock,
+            int maxDeliveries) {
         this.queue = queue;
         this.llm = llm;
+        this.limits = limits;
+        this.retries = retries;
         this.clock = clock;
         this.maxDeliveries = maxDeliveries;
     }
@@ -56,21 +73,66 @@ final class QueryProcessor {
             queue.discard(delivery);
             return;
         }
-        finish(delivery, callLlm(query));
+        Duration wait = limits.acquire(estimatedTokens(query));
+        if (!wait.isZero()) {
+            Duration delay = wait.plusMillis(random.nextLong(BUDGET_JITTER.toMillis() + 1));
+            log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);
+            queue.retryLater(delivery, query, clock.instant().plus(delay));
+            return;
+        }
+        callLlm(delivery);
     }
 
-    private Outcome callLlm(Query query) {
+    private void callLlm(Delivery delivery) {
+        Query query = delivery.query();
         try {
             LlmAnswer answer = llm.complete(query);
-            return new Outcome.Answered(query.id(), answer.text(), answer.model(), answer.usage(), clock.instant());
+            finish(
+                    delivery,
+                    new Outcome.Answered(
+                            query.id(),
+                            answer.text(),
+                            answer.model(),
+                            answer.usage(),
+                            query.attempt(),
+                            clock.instant()));
         } catch (LlmCallException ex) {
-            log.info("query={} failed: {}", query.id(), ex.getMessage());
-            return new Outcome.Failed(query.id(), ex.error(), clock.instant());
+            afterFailure(delivery, ex);
         } catch (RuntimeException ex) {
             LlmCallException classified = LlmFailures.classify(ex);
             log.warn("query={} failed unexpectedly: {}", query.id(), classified.getMessage(), ex);
-            return new Outcome.Failed(query.id(), classified.error(), clock.instant());
+            afterFailure(delivery, classified);
         }
+    }
+
+    private void afterFailure(Delivery delivery, LlmCallException ex) {
+        Query query = delivery.query();
+        if (ex.error().code().equals(LlmFailures.RATE_LIMITED)) {
+            ex.retryAfter().ifPresent(limits::pause);
+        }
+        if (ex.retryable() && retries.allowsAnotherAttempt(query.attempt())) {
+            Duration delay = retries.delayAfter(query.attempt(), ex.retryAfter(), random);
+            Instant due = clock.instant().plus(delay);
+            log.info(
+                    "query={} attempt {} failed ({}); retrying in {}",
+                    query.id(),
+                    query.attempt(),
+                    ex.error().code(),
+                    delay);
+            queue.retryLater(delivery, query.nextAttempt(), due);
+            return;
+        }
+        log.info("query={} failed after {} attempt(s): {}", query.id(), query.attempt(), ex.getMessage());
+        QueryError error = ex.retryable()
+                ? new QueryError(
+                        ex.error().code(), ex.error().message() + " (gave up after " + query.attempt() + " attempts)")
+                : ex.error();
+        finish(delivery, new Outcome.Failed(query.id(), error, query.attempt(), clock.instant()));
+    }
+
+    /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */
+    private static long estimatedTokens(Query query) {
+        return query.prompt().length() / 4 + 1 + EXPECTED_COMPLETION_TOKENS;
     }
 
     private Outcome deliveryAttemptsExceeded(Delivery delivery) {
@@ -80,6 +142,7 @@ final class QueryProcessor {
                         QueryError.DELIVERY_ATTEMPTS_EXCEEDED,
                         "the query was delivered " + delivery.deliveryCount() + " times (at most " + maxDeliveries
                                 + " allowed) and no worker completed it"),
+                delivery.query().attempt(),
                 clock.instant());
     }
 

@@ -6,14 +6,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The LLM provider: {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL} (any OpenAI-compatible server), and
- * {@code LLMQ_LLM_MODEL} / {@code LLMQ_LLM_TIMEOUT}. {@link #toString()} never shows the key.
+ * {@code LLMQ_LLM_*}. {@link #toString()} never shows the key.
+ *
+ * @param provider the name the provider's shared limits are kept under in Redis
+ * @param requestsPerWindow calls all workers together may make per {@code limitWindow}; 0 for no limit
+ * @param tokensPerWindow tokens (prompt estimate plus expected answer) per {@code limitWindow}; 0 for no limit
+ * @param limitWindow the sliding window of both limits
  */
 @ConfigurationProperties("llmq.llm")
 public record LlmProperties(
         @DefaultValue("") String apiKey,
         @DefaultValue("https://api.openai.com/v1") String baseUrl,
         @DefaultValue("gpt-4o-mini") String model,
-        @DefaultValue("120s") Duration timeout) {
+        @DefaultValue("120s") Duration timeout,
+        @DefaultValue("default") String provider,
+        @DefaultValue("0") int requestsPerWindow,
+        @DefaultValue("0") long tokensPerWindow,
+        @DefaultValue("1m") Duration limitWindow) {
 
     static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -21,6 +30,14 @@ public record LlmProperties(
         if (apiKey.isBlank() && baseUrl.startsWith(OPENAI_BASE_URL)) {
             throw new IllegalArgumentException("set OPENAI_API_KEY to call OpenAI, or OPENAI_BASE_URL to use another"
                     + " OpenAI-compatible server (vLLM, Ollama, the llm-simulator, ...)");
+        }
+        if (requestsPerWindow < 0 || tokensPerWindow < 0 || !limitWindow.isPositive()) {
+            throw new IllegalArgumentException("LLMQ_LLM_REQUESTS_PER_WINDOW and LLMQ_LLM_TOKENS_PER_WINDOW must not be"
+                    + " negative and LLMQ_LLM_LIMIT_WINDOW must be positive");
+        }
+        if (!provider.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException(
+                    "LLMQ_LLM_PROVIDER must be 1-64 letters, digits, '.', '_' or '-': " + provider);
         }
         if (model.isBlank()) {
             throw new IllegalArgumentException("LLMQ_LLM_MODEL must not be blank");
@@ -30,6 +47,8 @@ public record LlmProperties(
     @Override
     public String toString() {
         return "LlmProperties[baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
-                + (apiKey.isBlank() ? "none" : "***") + ", timeout=" + timeout + "]";
+                + (apiKey.isBlank() ? "none" : "***") + ", timeout=" + timeout + ", provider=" + provider
+                + ", requestsPerWindow=" + requestsPerWindow
+                + ", tokensPerWindow=" + tokensPerWindow + ", limitWindow=" + limitWindow + "]";
     }
 }

@@ -18,6 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shutdownGrace how long a stopping worker lets in-flight queries finish before handing them back
  * @param resultTtl how long outcomes are kept in Redis
  * @param consumerName this worker's name in the consumer group; unique per process by default
+ * @param maxAttempts LLM calls per query at most; retryable failures (429, 5xx, timeouts) are retried until then
+ * @param retryInitialDelay the backoff before the second attempt; it doubles for each further one
+ * @param retryMaxDelay the longest backoff between attempts
+ * @param retryAfterMax the longest provider {@code Retry-After} honoured
  */
 @ConfigurationProperties("llmq.worker")
 public record WorkerProperties(
@@ -28,7 +32,11 @@ public record WorkerProperties(
         @DefaultValue("5") int maxDeliveries,
         @DefaultValue("30s") Duration shutdownGrace,
         @DefaultValue("24h") Duration resultTtl,
-        @Nullable String consumerName) {
+        @Nullable String consumerName,
+        @DefaultValue("4") int maxAttempts,
+        @DefaultValue("1s") Duration retryInitialDelay,
+        @DefaultValue("60s") Duration retryMaxDelay,
+        @DefaultValue("5m") Duration retryAfterMax) {
 
     public WorkerProperties {
         if (maxInFlight < 1) {

@@ -2,7 +2,9 @@ package dev.llmq.worker.system;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.RedisClients;
+import dev.llmq.shared.redis.RedisProviderLimits;
 import dev.llmq.shared.redis.RedisWorkQueue;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmClient;
@@ -34,6 +36,24 @@ class WorkerWiring {
     @Bean
     WorkQueue workQueue(RedissonClient redis, WorkerProperties properties) {
         return new RedisWorkQueue(redis, properties.effectiveConsumerName(), properties.resultTtl());
+    }
+
+    @Bean
+    ProviderLimits providerLimits(RedissonClient redis, LlmProperties properties) {
+        if (properties.requestsPerWindow() > 0 || properties.tokensPerWindow() > 0) {
+            log.info(
+                    "Provider '{}' limited to {} requests and {} tokens per {} across all workers",
+                    properties.provider(),
+                    properties.requestsPerWindow(),
+                    properties.tokensPerWindow(),
+                    properties.limitWindow());
+        }
+        return new RedisProviderLimits(
+                redis,
+                properties.provider(),
+                properties.requestsPerWindow(),
+                properties.tokensPerWindow(),
+                properties.limitWindow());
     }
 
     @Bean(destroyMethod = "close")

@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -37,7 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
             "server.port=0",
             "llmq.worker.reclaim-after=1s",
             "llmq.worker.reap-interval=200ms",
-            "llmq.worker.max-deliveries=5"
+            "llmq.worker.max-deliveries=5",
+            "llmq.worker.max-attempts=3",
+            "llmq.worker.retry-initial-delay=100ms",
+            "llmq.worker.retry-max-delay=200ms"
         })
 class QueryProcessingIT {
 
@@ -45,6 +51,7 @@ class QueryProcessingIT {
     static RedisServerExtension server = new RedisServerExtension();
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<String, List<Instant>> CALLS = new ConcurrentHashMap<>();
     private static final MockWebServer llm = startLlm();
 
     @DynamicPropertySource
@@ -111,6 +118,56 @@ class QueryProcessingIT {
                 .isInstanceOfSatisfying(
                         Outcome.Failed.class,
                         failed -> assertThat(failed.error().code()).isEqualTo(LlmFailures.SERVER_ERROR));
+    }
+
+    @Test
+    void aRetryableFailureIsRetriedFromRedisAndThenAnswered() {
+        QueryId id = enqueue("flaky once please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+            assertThat(answered.text()).isEqualTo("Answer to: flaky once please");
+            assertThat(answered.attempts()).isEqualTo(2);
+        });
+        assertThat(CALLS.get("flaky once please")).hasSize(2);
+        assertThat(server.redis().call("ZCARD", RedisKeys.RETRY_SET)).isEqualTo(0L);
+    }
+
+    @Test
+    void aRateLimitedCallWaitsForRetryAfterBeforeTheNextCall() {
+        QueryId id = enqueue("throttled once please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOf(Outcome.Answered.class);
+        List<Instant> calls = CALLS.get("throttled once please");
+        assertThat(calls).hasSize(2);
+        assertThat(Duration.between(calls.get(0), calls.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void retryableFailuresEndAsFailedOnceTheAttemptsAreUsedUp() {
+        QueryId id = enqueue("explode forever please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.error().code()).isEqualTo(LlmFailures.SERVER_ERROR);
+            assertThat(failed.error().message()).contains("gave up after 3 attempts");
+            assertThat(failed.attempts()).isEqualTo(3);
+        });
+        assertThat(CALLS.get("explode forever please")).hasSize(3);
+    }
+
+    @Test
+    void aFinalFailureIsNotRetried() {
+        QueryId id = enqueue("unauthorized again please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome.attempts()).isEqualTo(1);
+        assertThat(CALLS.get("unauthorized again please")).hasSize(1);
     }
 
     @Test
@@ -229,6 +286,18 @@ class QueryProcessingIT {
                         .get(0)
                         .get("content")
                         .stringValue();
+                List<Instant> calls = CALLS.computeIfAbsent(prompt, key -> new CopyOnWriteArrayList<>());
+                calls.add(Instant.now());
+                if (prompt.contains("flaky once") && calls.size() == 1) {
+                    return json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
+                }
+                if (prompt.contains("throttled once") && calls.size() == 1) {
+                    return json(
+                                    429,
+                                    "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
+                                            + "\"code\":\"rate_limit_exceeded\"}}")
+                            .setHeader("Retry-After", "1");
+                }
                 if (prompt.contains("unauthorized")) {
                     return json(
                             401,

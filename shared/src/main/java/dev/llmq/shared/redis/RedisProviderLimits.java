@@ -1,0 +1,67 @@
+package dev.llmq.shared.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Sliding-window request and token budgets and the shared pause, each decided by one Lua script on Redis's own clock
+ * (so replicas with skewed clocks agree). A provider's keys share a hash tag: one slot on Redis Cluster.
+ */
+public final class RedisProviderLimits implements ProviderLimits {
+
+    private final RedissonClient redis;
+    private final List<Object> keys;
+    private final int requestsPerWindow;
+    private final long tokensPerWindow;
+    private final Duration window;
+
+    /** A limit of 0 means none; the pause applies whatever the limits. */
+    public RedisProviderLimits(
+            RedissonClient redis, String provider, int requestsPerWindow, long tokensPerWindow, Duration window) {
+        if (requestsPerWindow < 0 || tokensPerWindow < 0 || window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("limits must not be negative and the window must be positive");
+        }
+        this.redis = redis;
+        this.keys = List.of(
+                RedisKeys.providerPauseKey(provider),
+                RedisKeys.providerRequestsKey(provider),
+                RedisKeys.providerTokensKey(provider));
+        this.requestsPerWindow = requestsPerWindow;
+        this.tokensPerWindow = tokensPerWindow;
+        this.window = window;
+    }
+
+    @Override
+    public Duration acquire(long tokens) {
+        Long waitMillis = redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.ACQUIRE_PROVIDER_BUDGET,
+                        RScript.ReturnType.LONG,
+                        keys,
+                        Long.toString(window.toMillis()),
+                        Integer.toString(requestsPerWindow),
+                        Long.toString(tokensPerWindow),
+                        Long.toString(Math.max(0, tokens)),
+                        UUID.randomUUID().toString());
+        return waitMillis == null || waitMillis <= 0 ? Duration.ZERO : Duration.ofMillis(waitMillis);
+    }
+
+    @Override
+    public void pause(Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            return;
+        }
+        redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.PAUSE_PROVIDER,
+                        RScript.ReturnType.LONG,
+                        List.of(keys.getFirst()),
+                        Long.toString(duration.toMillis()));
+    }
+}
