@@ -1,6 +1,8 @@
 package dev.llmq.api.query;
 
 import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -12,13 +14,17 @@ import org.springframework.util.unit.DataSize;
  * @param resultWaitMax the longest wait a client may ask for; longer asks are cut to this
  * @param maxBodySize the largest request body accepted; larger ones get 413
  * @param resultTtl how long results (and the status of unfinished queries) are kept in Redis
+ * @param models the models clients may ask for by name; a query without {@code model} gets the worker's default
  */
 @ConfigurationProperties("llmq.api")
 public record ApiProperties(
         @DefaultValue("30s") Duration resultWait,
         @DefaultValue("120s") Duration resultWaitMax,
         @DefaultValue("1MB") DataSize maxBodySize,
-        @DefaultValue("24h") Duration resultTtl) {
+        @DefaultValue("24h") Duration resultTtl,
+
+        @DefaultValue({"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"})
+        List<String> models) {
 
     public ApiProperties {
         if (resultWait.isNegative() || resultWaitMax.isNegative() || resultWait.compareTo(resultWaitMax) > 0) {
@@ -28,8 +34,17 @@ public record ApiProperties(
         if (maxBodySize.toBytes() < 1) {
             throw new IllegalArgumentException("LLMQ_API_MAX_BODY_SIZE must be positive: " + maxBodySize);
         }
+        models = List.copyOf(models);
         if (resultTtl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("LLMQ_API_RESULT_TTL must be at least 1s: " + resultTtl);
+        }
+    }
+
+    /** Refuses a model that is not on the allow-list, naming the ones that are. */
+    void requireAllowed(@Nullable String model) {
+        if (model != null && !models.contains(model)) {
+            throw new InvalidQueryRequestException(
+                    "'model' " + model + " is not available; choose one of " + String.join(", ", models));
         }
     }
 }

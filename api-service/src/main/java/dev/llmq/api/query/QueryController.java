@@ -4,6 +4,7 @@ import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.redis.QueryQueue;
 import dev.llmq.shared.redis.ResultStore;
 import java.time.Duration;
@@ -40,8 +41,10 @@ class QueryController {
             consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     SubmitQueryResponse submit(@RequestBody SubmitQueryRequest request) {
-        Query query = queue.submit(request.prompt());
-        return new SubmitQueryResponse("Query received", query.id().value(), "queued");
+        QueryRequest query = request.toQueryRequest();
+        properties.requireAllowed(query.model());
+        Query accepted = queue.submit(query);
+        return new SubmitQueryResponse("Query received", accepted.id().value(), "queued");
     }
 
     /** The seed's {@code {"message":"Query received","id":N}}, plus the status. */

@@ -1,17 +1,79 @@
 package dev.llmq.api.query;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.llmq.shared.query.ChatMessage;
+import dev.llmq.shared.query.GenerationOptions;
+import dev.llmq.shared.query.QueryRequest;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The body of {@code POST /query}: {@code {"prompt": "..."}}; it refuses to exist without a usable prompt. */
-record SubmitQueryRequest(String prompt) {
+/**
+ * The body of {@code POST /query}: the seed's {@code {"prompt": "..."}}, or OpenAI-style {@code messages}, with an
+ * optional {@code model} and generation options named as in OpenAI's chat completions API.
+ */
+record SubmitQueryRequest(
+        @Nullable String prompt,
+        @Nullable List<Message> messages,
+        @Nullable String model,
+        @JsonProperty("max_tokens") @Nullable Integer maxTokens,
+        @Nullable Double temperature,
+        @JsonProperty("top_p") @Nullable Double topP,
 
-    SubmitQueryRequest(@Nullable String prompt) {
-        if (prompt == null) {
-            throw new InvalidQueryRequestException("'prompt' is required");
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable
+        List<String> stop,
+
+        @Nullable Long seed,
+        @JsonProperty("response_format") @Nullable ResponseFormat responseFormat) {
+
+    /** One chat turn as clients send it. */
+    record Message(@Nullable String role, @Nullable String content) {}
+
+    /** OpenAI's {@code {"type": "text" | "json_object"}}. */
+    record ResponseFormat(@Nullable String type) {}
+
+    /** The validated query; throws {@link InvalidQueryRequestException} saying what is wrong. */
+    QueryRequest toQueryRequest() {
+        if ((prompt == null) == (messages == null)) {
+            throw new InvalidQueryRequestException(
+                    prompt == null
+                            ? "'prompt' is required (or 'messages')"
+                            : "send either 'prompt' or 'messages', not both");
         }
-        if (prompt.isBlank()) {
-            throw new InvalidQueryRequestException("'prompt' must not be blank");
+        try {
+            List<ChatMessage> turns = prompt != null
+                    ? List.of(new ChatMessage(ChatMessage.Role.USER, prompt))
+                    : messages.stream().map(SubmitQueryRequest::turn).toList();
+            return new QueryRequest(turns, model, options());
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidQueryRequestException(
+                    prompt != null && prompt.isBlank() ? "'prompt' must not be blank" : ex.getMessage());
         }
-        this.prompt = prompt;
+    }
+
+    private GenerationOptions options() {
+        return new GenerationOptions(
+                maxTokens,
+                temperature,
+                topP,
+                stop == null ? List.of() : stop,
+                seed,
+                responseFormat == null
+                        ? null
+                        : GenerationOptions.ResponseFormat.fromWireName(requireType(responseFormat)));
+    }
+
+    private static String requireType(ResponseFormat format) {
+        if (format.type() == null) {
+            throw new InvalidQueryRequestException("'response_format.type' is required");
+        }
+        return format.type();
+    }
+
+    private static ChatMessage turn(@Nullable Message message) {
+        if (message == null || message.role() == null || message.content() == null) {
+            throw new InvalidQueryRequestException("each message needs a 'role' and a 'content'");
+        }
+        return new ChatMessage(ChatMessage.Role.fromWireName(message.role()), message.content());
     }
 }

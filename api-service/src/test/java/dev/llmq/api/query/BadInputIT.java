@@ -70,7 +70,74 @@ class BadInputIT {
                         "unknown field 'evil'"),
                 Arguments.of(
                         "2 MiB body", "application/json", "{\"prompt\":\"" + TWO_MIB + "\"}", 413, "exceeds the limit"),
-                Arguments.of("text/plain", "text/plain", "{\"prompt\":\"hi\"}", 415, "text/plain"));
+                Arguments.of("text/plain", "text/plain", "{\"prompt\":\"hi\"}", 415, "text/plain"),
+                Arguments.of(
+                        "prompt and messages",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"b\"}]}",
+                        400,
+                        "not both"),
+                Arguments.of("no messages", "application/json", "{\"messages\":[]}", 400, "'messages'"),
+                Arguments.of(
+                        "messages not a list",
+                        "application/json",
+                        "{\"messages\":\"hi\"}",
+                        400,
+                        "'messages' has the wrong type"),
+                Arguments.of(
+                        "unknown role",
+                        "application/json",
+                        "{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}",
+                        400,
+                        "'role'"),
+                Arguments.of(
+                        "message without content",
+                        "application/json",
+                        "{\"messages\":[{\"role\":\"user\"}]}",
+                        400,
+                        "'content'"),
+                Arguments.of(
+                        "no user message",
+                        "application/json",
+                        "{\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
+                        400,
+                        "a user message"),
+                Arguments.of(
+                        "model not allowed",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"model\":\"gpt-9\"}",
+                        400,
+                        "not available"),
+                Arguments.of(
+                        "temperature too high",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"temperature\":3}",
+                        400,
+                        "'temperature'"),
+                Arguments.of(
+                        "max_tokens not a number",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"max_tokens\":\"ten\"}",
+                        400,
+                        "'max_tokens' has the wrong type"),
+                Arguments.of(
+                        "max_tokens zero",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"max_tokens\":0}",
+                        400,
+                        "'max_tokens'"),
+                Arguments.of(
+                        "five stop sequences",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"stop\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}",
+                        400,
+                        "'stop'"),
+                Arguments.of(
+                        "unknown response format",
+                        "application/json",
+                        "{\"prompt\":\"a\",\"response_format\":{\"type\":\"xml\"}}",
+                        400,
+                        "'response_format.type'"));
     }
 
     @ParameterizedTest(name = "POST /query with {0} -> {3}")

@@ -3,9 +3,12 @@ package dev.llmq.api.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.llmq.shared.query.ChatMessage;
+import dev.llmq.shared.query.GenerationOptions;
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisWorkQueue;
@@ -84,6 +87,27 @@ class QueryApiIT {
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(result.body())
                 .contains("\"text\":\"Hello! How can I assist you today?\"", "\"status\":\"succeeded\"");
+    }
+
+    @Test
+    void aConversationWithModelAndOptionsTravelsOnTheStream() {
+        HttpResponse<String> posted = api.post("/query", "application/json", """
+                {"messages": [{"role": "system", "content": "Answer in French."},
+                              {"role": "user", "content": "Hello"}],
+                 "model": "gpt-4o", "max_tokens": 20, "temperature": 0.3, "top_p": 0.5,
+                 "stop": "END", "seed": 42, "response_format": {"type": "json_object"}}
+                """);
+
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+        QueryRequest request = readOne(ApiTestSupport.idOf(posted)).query().request();
+        assertThat(request.messages())
+                .containsExactly(
+                        new ChatMessage(ChatMessage.Role.SYSTEM, "Answer in French."),
+                        new ChatMessage(ChatMessage.Role.USER, "Hello"));
+        assertThat(request.model()).isEqualTo("gpt-4o");
+        assertThat(request.options())
+                .isEqualTo(new GenerationOptions(
+                        20, 0.3, 0.5, List.of("END"), 42L, GenerationOptions.ResponseFormat.JSON_OBJECT));
     }
 
     @Test

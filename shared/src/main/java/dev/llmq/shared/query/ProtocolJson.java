@@ -2,9 +2,13 @@ package dev.llmq.shared.query;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -20,10 +24,44 @@ public final class ProtocolJson {
     public static String encode(Query query) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", query.id().value());
-        node.put("prompt", query.prompt());
+        ArrayNode messages = node.putArray("messages");
+        for (ChatMessage message : query.request().messages()) {
+            messages.addObject().put("role", message.role().wireName()).put("content", message.content());
+        }
+        if (query.request().model() != null) {
+            node.put("model", query.request().model());
+        }
+        GenerationOptions options = query.request().options();
+        if (!options.equals(GenerationOptions.DEFAULTS)) {
+            node.set("options", encode(options));
+        }
         node.put("submitted_at", query.submittedAt().toString());
         node.put("attempt", query.attempt());
         return node.toString();
+    }
+
+    private static ObjectNode encode(GenerationOptions options) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (options.maxTokens() != null) {
+            node.put("max_tokens", options.maxTokens());
+        }
+        if (options.temperature() != null) {
+            node.put("temperature", options.temperature());
+        }
+        if (options.topP() != null) {
+            node.put("top_p", options.topP());
+        }
+        if (!options.stop().isEmpty()) {
+            ArrayNode stop = node.putArray("stop");
+            options.stop().forEach(stop::add);
+        }
+        if (options.seed() != null) {
+            node.put("seed", options.seed());
+        }
+        if (options.responseFormat() != null) {
+            node.put("response_format", options.responseFormat().wireName());
+        }
+        return node;
     }
 
     public static Query decodeQuery(String json) {
@@ -31,12 +69,41 @@ public final class ProtocolJson {
         try {
             return new Query(
                     new QueryId(requiredLong(node, "id")),
-                    requiredText(node, "prompt"),
+                    new QueryRequest(messages(node), optionalText(node, "model"), options(node.path("options"))),
                     Instant.parse(requiredText(node, "submitted_at")),
                     Math.toIntExact(optionalLong(node, "attempt", 1)));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
+    }
+
+    /** The conversation: {@code messages}, or the seed-style {@code prompt} of entries written before it existed. */
+    private static List<ChatMessage> messages(JsonNode node) {
+        if (!node.has("messages")) {
+            return List.of(new ChatMessage(ChatMessage.Role.USER, requiredText(node, "prompt")));
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (JsonNode message : node.get("messages")) {
+            messages.add(new ChatMessage(
+                    ChatMessage.Role.fromWireName(requiredText(message, "role")), requiredText(message, "content")));
+        }
+        return messages;
+    }
+
+    private static GenerationOptions options(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return GenerationOptions.DEFAULTS;
+        }
+        List<String> stop = new ArrayList<>();
+        node.path("stop").forEach(sequence -> stop.add(sequence.asString()));
+        String format = optionalText(node, "response_format");
+        return new GenerationOptions(
+                node.has("max_tokens") ? Math.toIntExact(requiredLong(node, "max_tokens")) : null,
+                node.has("temperature") ? node.get("temperature").asDouble() : null,
+                node.has("top_p") ? node.get("top_p").asDouble() : null,
+                stop,
+                node.has("seed") ? requiredLong(node, "seed") : null,
+                format == null ? null : GenerationOptions.ResponseFormat.fromWireName(format));
     }
 
     public static String encode(Outcome outcome) {
@@ -113,6 +180,10 @@ public final class ProtocolJson {
             throw new IllegalArgumentException("'" + field + "' must be a string");
         }
         return value.stringValue();
+    }
+
+    private static @Nullable String optionalText(JsonNode node, String field) {
+        return node.has(field) && !node.get(field).isNull() ? requiredText(node, field) : null;
     }
 
     private static long optionalLong(JsonNode node, String field, long defaultValue) {

@@ -3,6 +3,7 @@ package dev.llmq.shared.redis;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.QueryStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,9 @@ public final class RedisQueryQueue implements QueryQueue {
     }
 
     @Override
-    public Query submit(String prompt) {
+    public Query submit(QueryRequest request) {
         QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
-        Query query = new Query(id, prompt, clock.instant());
+        Query query = new Query(id, request, clock.instant());
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         batch.<String>getBucket(RedisKeys.statusKey(id), StringCodec.INSTANCE)
                 .setAsync(QueryStatus.QUEUED.wireName(), statusTtl);

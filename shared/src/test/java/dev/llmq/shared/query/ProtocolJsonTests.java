@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProtocolJsonTests {
@@ -17,8 +18,8 @@ class ProtocolJsonTests {
         String json = ProtocolJson.encode(query);
 
         assertThat(json)
-                .isEqualTo("{\"id\":7,\"prompt\":\"Hello \\\"world\\\"\",\"submitted_at\":\"2026-11-24T10:15:30Z\","
-                        + "\"attempt\":1}");
+                .isEqualTo("{\"id\":7,\"messages\":[{\"role\":\"user\",\"content\":\"Hello \\\"world\\\"\"}],"
+                        + "\"submitted_at\":\"2026-11-24T10:15:30Z\",\"attempt\":1}");
         assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
     }
 
@@ -45,6 +46,25 @@ class ProtocolJsonTests {
                 .contains("\"status\":\"failed\"", "\"error\":{\"code\":\"llm_error\"")
                 .doesNotContain("text");
         assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
+    }
+
+    @Test
+    void aConversationWithModelAndOptionsRoundTrips() {
+        QueryRequest request = new QueryRequest(
+                List.of(
+                        new ChatMessage(ChatMessage.Role.SYSTEM, "Be brief."),
+                        new ChatMessage(ChatMessage.Role.USER, "Hi"),
+                        new ChatMessage(ChatMessage.Role.ASSISTANT, "Hello."),
+                        new ChatMessage(ChatMessage.Role.USER, "Bye")),
+                "gpt-4o",
+                new GenerationOptions(50, 0.2, 0.9, List.of("END"), 7L, GenerationOptions.ResponseFormat.JSON_OBJECT));
+        Query query = new Query(new QueryId(9), request, NOW, 3);
+
+        String json = ProtocolJson.encode(query);
+
+        assertThat(json).contains("\"model\":\"gpt-4o\"", "\"max_tokens\":50", "\"response_format\":\"json_object\"");
+        assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
+        assertThat(query.prompt()).isEqualTo("Bye");
     }
 
     @Test

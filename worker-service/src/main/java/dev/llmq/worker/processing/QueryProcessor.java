@@ -132,7 +132,8 @@ final class QueryProcessor {
 
     /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */
     private static long estimatedTokens(Query query) {
-        return query.prompt().length() / 4 + 1 + EXPECTED_COMPLETION_TOKENS;
+        Integer maxTokens = query.request().options().maxTokens();
+        return query.request().contentLength() / 4 + 1 + (maxTokens != null ? maxTokens : EXPECTED_COMPLETION_TOKENS);
     }
 
     private Outcome deliveryAttemptsExceeded(Delivery delivery) {

@@ -8,6 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The LLM provider: {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL} (any OpenAI-compatible server), and
  * {@code LLMQ_LLM_*}. {@link #toString()} never shows the key.
  *
+ * @param timeout the longest a whole call may take
+ * @param connectTimeout the longest connecting to the provider may take
+ * @param readTimeout the longest the provider may stay silent (before its first byte or between bytes)
  * @param provider the name the provider's shared limits are kept under in Redis
  * @param requestsPerWindow calls all workers together may make per {@code limitWindow}; 0 for no limit
  * @param tokensPerWindow tokens (prompt estimate plus expected answer) per {@code limitWindow}; 0 for no limit
@@ -19,6 +22,8 @@ public record LlmProperties(
         @DefaultValue("https://api.openai.com/v1") String baseUrl,
         @DefaultValue("gpt-4o-mini") String model,
         @DefaultValue("120s") Duration timeout,
+        @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("60s") Duration readTimeout,
         @DefaultValue("default") String provider,
         @DefaultValue("0") int requestsPerWindow,
         @DefaultValue("0") long tokensPerWindow,
@@ -30,6 +35,10 @@ public record LlmProperties(
         if (apiKey.isBlank() && baseUrl.startsWith(OPENAI_BASE_URL)) {
             throw new IllegalArgumentException("set OPENAI_API_KEY to call OpenAI, or OPENAI_BASE_URL to use another"
                     + " OpenAI-compatible server (vLLM, Ollama, the llm-simulator, ...)");
+        }
+        if (!timeout.isPositive() || !connectTimeout.isPositive() || !readTimeout.isPositive()) {
+            throw new IllegalArgumentException(
+                    "LLMQ_LLM_TIMEOUT, LLMQ_LLM_CONNECT_TIMEOUT and LLMQ_LLM_READ_TIMEOUT must be" + " positive");
         }
         if (requestsPerWindow < 0 || tokensPerWindow < 0 || !limitWindow.isPositive()) {
             throw new IllegalArgumentException("LLMQ_LLM_REQUESTS_PER_WINDOW and LLMQ_LLM_TOKENS_PER_WINDOW must not be"
@@ -47,7 +56,9 @@ public record LlmProperties(
     @Override
     public String toString() {
         return "LlmProperties[baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
-                + (apiKey.isBlank() ? "none" : "***") + ", timeout=" + timeout + ", provider=" + provider
+                + (apiKey.isBlank() ? "none" : "***") + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout
+                + ", readTimeout=" + readTimeout
+                + ", provider=" + provider
                 + ", requestsPerWindow=" + requestsPerWindow
                 + ", tokensPerWindow=" + tokensPerWindow + ", limitWindow=" + limitWindow + "]";
     }

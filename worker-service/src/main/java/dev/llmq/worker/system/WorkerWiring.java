@@ -2,6 +2,7 @@ package dev.llmq.worker.system;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.Timeout;
 import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisProviderLimits;
@@ -62,7 +63,12 @@ class WorkerWiring {
         return OpenAIOkHttpClient.builder()
                 .apiKey(properties.apiKey().isBlank() ? "unused" : properties.apiKey())
                 .baseUrl(properties.baseUrl())
-                .timeout(properties.timeout())
+                .timeout(Timeout.builder()
+                        .connect(properties.connectTimeout())
+                        .read(properties.readTimeout())
+                        .write(properties.readTimeout())
+                        .request(properties.timeout())
+                        .build())
                 .maxRetries(0)
                 .build();
     }

@@ -3,11 +3,14 @@ package dev.llmq.worker.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.llmq.shared.query.ChatMessage;
+import dev.llmq.shared.query.GenerationOptions;
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisCli;
@@ -94,6 +97,36 @@ class QueryProcessingIT {
         assertThat(body.get("model").stringValue()).isEqualTo("gpt-4o-mini");
         assertThat(body.get("messages").get(0).get("content").stringValue()).isEqualTo("inspect me");
         assertThat(body.has("store")).isFalse();
+    }
+
+    @Test
+    void theConversationModelAndOptionsReachTheProvider() throws Exception {
+        long id = (Long) server.redis().call("INCR", RedisKeys.QUERY_ID_COUNTER);
+        QueryRequest request = new QueryRequest(
+                List.of(
+                        new ChatMessage(ChatMessage.Role.SYSTEM, "Be brief."),
+                        new ChatMessage(ChatMessage.Role.USER, "options please")),
+                "gpt-4o",
+                new GenerationOptions(12, 0.5, 0.8, List.of("END"), 7L, GenerationOptions.ResponseFormat.JSON_OBJECT));
+        server.redis()
+                .call(
+                        "XADD",
+                        RedisKeys.QUERY_STREAM,
+                        "*",
+                        RedisKeys.QUERY_FIELD,
+                        ProtocolJson.encode(new Query(new QueryId(id), request, Instant.now())));
+
+        JsonNode body = JSON.readTree(takeRequestFor("options please").getBody().readUtf8());
+
+        assertThat(body.get("model").stringValue()).isEqualTo("gpt-4o");
+        assertThat(body.get("messages").get(0).get("role").stringValue()).isEqualTo("system");
+        assertThat(body.get("messages").get(1).get("content").stringValue()).isEqualTo("options please");
+        assertThat(body.get("max_tokens").intValue()).isEqualTo(12);
+        assertThat(body.get("temperature").doubleValue()).isEqualTo(0.5);
+        assertThat(body.get("top_p").doubleValue()).isEqualTo(0.8);
+        assertThat(body.get("stop").get(0).stringValue()).isEqualTo("END");
+        assertThat(body.get("seed").longValue()).isEqualTo(7L);
+        assertThat(body.get("response_format").get("type").stringValue()).isEqualTo("json_object");
     }
 
     @Test
