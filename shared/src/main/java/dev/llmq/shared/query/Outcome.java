@@ -21,11 +21,12 @@ public sealed interface Outcome permits Outcome.Answered, Outcome.Failed {
     int attempts();
 
     /** The LLM answered; {@code text} is the answer. */
-    record Answered(QueryId id, String text, String model, Usage usage, int attempts, Instant completedAt)
+    record Answered(
+            QueryId id, String text, String model, Usage usage, int attempts, Timing timing, Instant completedAt)
             implements Outcome {
 
         public Answered(QueryId id, String text, String model, Usage usage, Instant completedAt) {
-            this(id, text, model, usage, 1, completedAt);
+            this(id, text, model, usage, 1, Timing.UNKNOWN, completedAt);
         }
     }
 

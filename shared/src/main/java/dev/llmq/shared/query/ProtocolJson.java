@@ -1,5 +1,6 @@
 package dev.llmq.shared.query;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -118,6 +119,9 @@ public final class ProtocolJson {
                 usage.put("prompt_tokens", answered.usage().promptTokens());
                 usage.put("completion_tokens", answered.usage().completionTokens());
                 usage.put("total_tokens", answered.usage().totalTokens());
+                ObjectNode timing = node.putObject("timing");
+                timing.put("queued_ms", answered.timing().queued().toMillis());
+                timing.put("model_ms", answered.timing().model().toMillis());
             }
             case Outcome.Failed failed -> {
                 ObjectNode error = node.putObject("error");
@@ -146,6 +150,7 @@ public final class ProtocolJson {
                                     requiredLong(node.path("usage"), "prompt_tokens"),
                                     requiredLong(node.path("usage"), "completion_tokens")),
                             attempts,
+                            timing(node.path("timing")),
                             completedAt);
                 case FAILED ->
                     new Outcome.Failed(
@@ -160,6 +165,15 @@ public final class ProtocolJson {
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
+    }
+
+    private static Timing timing(JsonNode node) {
+        if (node.isMissingNode()) {
+            return Timing.UNKNOWN;
+        }
+        return new Timing(
+                Duration.ofMillis(optionalLong(node, "queued_ms", 0)),
+                Duration.ofMillis(optionalLong(node, "model_ms", 0)));
     }
 
     private static JsonNode parse(String json) {

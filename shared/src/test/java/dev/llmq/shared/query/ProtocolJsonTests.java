@@ -32,6 +32,7 @@ class ProtocolJsonTests {
         assertThat(json)
                 .isEqualTo("{\"id\":1,\"status\":\"succeeded\",\"text\":\"Hi!\",\"model\":\"gpt-4o-mini\","
                         + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5},"
+                        + "\"timing\":{\"queued_ms\":0,\"model_ms\":0},"
                         + "\"attempts\":1,\"completed_at\":\"2026-11-24T10:15:30Z\"}");
         assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
     }

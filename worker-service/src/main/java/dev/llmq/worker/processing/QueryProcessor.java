@@ -3,6 +3,7 @@ package dev.llmq.worker.processing;
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.WorkQueue;
@@ -85,8 +86,12 @@ final class QueryProcessor {
 
     private void callLlm(Delivery delivery) {
         Query query = delivery.query();
+        Instant started = clock.instant();
         try {
             LlmAnswer answer = llm.complete(query);
+            Instant answered = clock.instant();
+            Timing timing =
+                    new Timing(Duration.between(query.submittedAt(), started), Duration.between(started, answered));
             finish(
                     delivery,
                     new Outcome.Answered(
@@ -95,7 +100,8 @@ final class QueryProcessor {
                             answer.model(),
                             answer.usage(),
                             query.attempt(),
-                            clock.instant()));
+                            timing,
+                            answered));
         } catch (LlmCallException ex) {
             afterFailure(delivery, ex);
         } catch (RuntimeException ex) {

@@ -80,6 +80,8 @@ class QueryProcessingIT {
             assertThat(answered.text()).isEqualTo("Answer to: What is a stream?");
             assertThat(answered.model()).isEqualTo("gpt-4o-mini");
             assertThat(answered.usage()).isEqualTo(new Usage(5, 7));
+            assertThat(answered.timing().queued()).isGreaterThanOrEqualTo(Duration.ZERO);
+            assertThat(answered.timing().model()).isPositive();
         });
         assertThat(llm.getRequestCount()).isEqualTo(callsBefore + 1);
         assertThat(pendingCount()).isZero();
