@@ -1,9 +1,8 @@
 package dev.llmq.worker.processing;
 
 import dev.llmq.shared.redis.Delivery;
-import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.WorkQueue;
-import dev.llmq.worker.llm.LlmClient;
+import dev.llmq.worker.llm.LlmRouter;
 import dev.llmq.worker.system.WorkerProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +39,7 @@ public class QueryConsumer implements SmartLifecycle {
     private Thread reader;
     private ScheduledExecutorService scheduler;
 
-    QueryConsumer(WorkQueue queue, LlmClient llm, ProviderLimits limits, Clock clock, WorkerProperties properties) {
+    QueryConsumer(WorkQueue queue, LlmRouter router, Clock clock, WorkerProperties properties) {
         this.queue = queue;
         this.properties = properties;
         this.clock = clock;
@@ -49,7 +48,7 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.retryInitialDelay(),
                 properties.retryMaxDelay(),
                 properties.retryAfterMax());
-        this.processor = new QueryProcessor(queue, llm, limits, retries, clock, properties.maxDeliveries());
+        this.processor = new QueryProcessor(queue, router, retries, clock, properties.maxDeliveries());
         this.inFlight = new InFlightQueries(properties.maxInFlight());
         this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
     }

@@ -5,12 +5,12 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.redis.Delivery;
-import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmAnswer;
 import dev.llmq.worker.llm.LlmCallException;
-import dev.llmq.worker.llm.LlmClient;
 import dev.llmq.worker.llm.LlmFailures;
+import dev.llmq.worker.llm.LlmRoute;
+import dev.llmq.worker.llm.LlmRouter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,23 +33,15 @@ final class QueryProcessor {
     private static final long EXPECTED_COMPLETION_TOKENS = 256;
 
     private final WorkQueue queue;
-    private final LlmClient llm;
-    private final ProviderLimits limits;
+    private final LlmRouter router;
     private final RetryPolicy retries;
     private final Clock clock;
     private final int maxDeliveries;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    QueryProcessor(
-            WorkQueue queue,
-            LlmClient llm,
-            ProviderLimits limits,
-            RetryPolicy retries,
-            Clock clock,
-            int maxDeliveries) {
+    QueryProcessor(WorkQueue queue, LlmRouter router, RetryPolicy retries, Clock clock, int maxDeliveries) {
         this.queue = queue;
-        this.llm = llm;
-        this.limits = limits;
+        this.router = router;
         this.retries = retries;
         this.clock = clock;
         this.maxDeliveries = maxDeliveries;
@@ -74,21 +66,22 @@ final class QueryProcessor {
             queue.discard(delivery);
             return;
         }
-        Duration wait = limits.acquire(estimatedTokens(query));
+        LlmRoute route = router.route(query);
+        Duration wait = route.limits().acquire(estimatedTokens(query));
         if (!wait.isZero()) {
             Duration delay = wait.plusMillis(random.nextLong(BUDGET_JITTER.toMillis() + 1));
             log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);
             queue.retryLater(delivery, query, clock.instant().plus(delay));
             return;
         }
-        callLlm(delivery);
+        callLlm(delivery, route);
     }
 
-    private void callLlm(Delivery delivery) {
+    private void callLlm(Delivery delivery, LlmRoute route) {
         Query query = delivery.query();
         Instant started = clock.instant();
         try {
-            LlmAnswer answer = llm.complete(query);
+            LlmAnswer answer = route.client().complete(query);
             Instant answered = clock.instant();
             Timing timing =
                     new Timing(Duration.between(query.submittedAt(), started), Duration.between(started, answered));
@@ -103,18 +96,18 @@ final class QueryProcessor {
                             timing,
                             answered));
         } catch (LlmCallException ex) {
-            afterFailure(delivery, ex);
+            afterFailure(delivery, route, ex);
         } catch (RuntimeException ex) {
             LlmCallException classified = LlmFailures.classify(ex);
             log.warn("query={} failed unexpectedly: {}", query.id(), classified.getMessage(), ex);
-            afterFailure(delivery, classified);
+            afterFailure(delivery, route, classified);
         }
     }
 
-    private void afterFailure(Delivery delivery, LlmCallException ex) {
+    private void afterFailure(Delivery delivery, LlmRoute route, LlmCallException ex) {
         Query query = delivery.query();
         if (ex.error().code().equals(LlmFailures.RATE_LIMITED)) {
-            ex.retryAfter().ifPresent(limits::pause);
+            ex.retryAfter().ifPresent(route.limits()::pause);
         }
         if (ex.retryable() && retries.allowsAnotherAttempt(query.attempt())) {
             Duration delay = retries.delayAfter(query.attempt(), ex.retryAfter(), random);

@@ -3,21 +3,26 @@ package dev.llmq.worker.system;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.Timeout;
-import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisProviderLimits;
 import dev.llmq.shared.redis.RedisWorkQueue;
 import dev.llmq.shared.redis.WorkQueue;
-import dev.llmq.worker.llm.LlmClient;
+import dev.llmq.worker.llm.LlmRoute;
+import dev.llmq.worker.llm.LlmRouter;
 import dev.llmq.worker.llm.OpenAiLlmClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Connects a worker to Redis and to its LLM provider. */
+/** Connects a worker to Redis and to its LLM providers. */
 @Configuration(proxyBeanMethods = false)
 class WorkerWiring {
 
@@ -39,42 +44,93 @@ class WorkerWiring {
         return new RedisWorkQueue(redis, properties.effectiveConsumerName(), properties.resultTtl());
     }
 
+    /** One route per provider: the default one from {@code OPENAI_*}/{@code LLMQ_LLM_*}, and {@code LLMQ_PROVIDERS_*}. */
     @Bean
-    ProviderLimits providerLimits(RedissonClient redis, LlmProperties properties) {
-        if (properties.requestsPerWindow() > 0 || properties.tokensPerWindow() > 0) {
-            log.info(
-                    "Provider '{}' limited to {} requests and {} tokens per {} across all workers",
-                    properties.provider(),
-                    properties.requestsPerWindow(),
-                    properties.tokensPerWindow(),
-                    properties.limitWindow());
-        }
-        return new RedisProviderLimits(
+    LlmRouter llmRouter(RedissonClient redis, LlmProperties llm, ProvidersProperties others, ProviderClients clients) {
+        LlmRoute defaultRoute = route(
                 redis,
-                properties.provider(),
-                properties.requestsPerWindow(),
-                properties.tokensPerWindow(),
-                properties.limitWindow());
+                clients,
+                llm.provider(),
+                llm.baseUrl(),
+                llm.apiKey(),
+                llm.model(),
+                llm.requestsPerWindow(),
+                llm.tokensPerWindow(),
+                llm.limitWindow(),
+                llm);
+        Map<String, LlmRoute> byModel = new HashMap<>();
+        others.providers().forEach((name, provider) -> {
+            LlmRoute route = route(
+                    redis,
+                    clients,
+                    name,
+                    provider.baseUrl(),
+                    provider.apiKey(),
+                    provider.models().getFirst(),
+                    provider.requestsPerWindow(),
+                    provider.tokensPerWindow(),
+                    provider.limitWindow(),
+                    llm);
+            provider.models().forEach(model -> byModel.put(model, route));
+        });
+        return new LlmRouter(defaultRoute, byModel);
     }
 
     @Bean(destroyMethod = "close")
-    OpenAIClient openAiClient(LlmProperties properties) {
-        log.info("Calling the LLM at {} with model {}", properties.baseUrl(), properties.model());
-        return OpenAIOkHttpClient.builder()
-                .apiKey(properties.apiKey().isBlank() ? "unused" : properties.apiKey())
-                .baseUrl(properties.baseUrl())
-                .timeout(Timeout.builder()
-                        .connect(properties.connectTimeout())
-                        .read(properties.readTimeout())
-                        .write(properties.readTimeout())
-                        .request(properties.timeout())
-                        .build())
-                .maxRetries(0)
-                .build();
+    ProviderClients providerClients() {
+        return new ProviderClients();
     }
 
-    @Bean
-    LlmClient llmClient(OpenAIClient client, LlmProperties properties) {
-        return new OpenAiLlmClient(client, properties.model());
+    private static LlmRoute route(
+            RedissonClient redis,
+            ProviderClients clients,
+            String name,
+            String baseUrl,
+            String apiKey,
+            String defaultModel,
+            int requestsPerWindow,
+            long tokensPerWindow,
+            Duration limitWindow,
+            LlmProperties timeouts) {
+        log.info("LLM provider '{}' at {} (default model {})", name, baseUrl, defaultModel);
+        if (requestsPerWindow > 0 || tokensPerWindow > 0) {
+            log.info(
+                    "Provider '{}' limited to {} requests and {} tokens per {} across all workers",
+                    name,
+                    requestsPerWindow,
+                    tokensPerWindow,
+                    limitWindow);
+        }
+        OpenAIClient client = clients.add(OpenAIOkHttpClient.builder()
+                .apiKey(apiKey.isBlank() ? "unused" : apiKey)
+                .baseUrl(baseUrl)
+                .timeout(Timeout.builder()
+                        .connect(timeouts.connectTimeout())
+                        .read(timeouts.readTimeout())
+                        .write(timeouts.readTimeout())
+                        .request(timeouts.timeout())
+                        .build())
+                .maxRetries(0)
+                .build());
+        return new LlmRoute(
+                name,
+                new OpenAiLlmClient(client, defaultModel),
+                new RedisProviderLimits(redis, name, requestsPerWindow, tokensPerWindow, limitWindow));
+    }
+
+    /** The SDK clients of all providers, closed together on shutdown. */
+    static final class ProviderClients implements AutoCloseable {
+
+        private final List<OpenAIClient> clients = new ArrayList<>();
+
+        OpenAIClient add(OpenAIClient client) {
+            clients.add(client);
+            return client;
+        }
+
+        @Override
+        public void close() {
+            clients.forEach(OpenAIClient::close);
+        }
     }
 }

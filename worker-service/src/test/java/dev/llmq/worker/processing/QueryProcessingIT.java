@@ -56,17 +56,21 @@ class QueryProcessingIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Map<String, List<Instant>> CALLS = new ConcurrentHashMap<>();
     private static final MockWebServer llm = startLlm();
+    private static final MockWebServer localLlm = startLocalLlm();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("llmq.redis.url", () -> server.redis().url());
         registry.add("llmq.llm.base-url", () -> llm.url("/v1").toString());
         registry.add("llmq.llm.api-key", () -> "sk-test");
+        registry.add("llmq.providers.local.base-url", () -> localLlm.url("/v1").toString());
+        registry.add("llmq.providers.local.models", () -> "llama3,qwen3");
     }
 
     @AfterAll
     static void stopLlm() throws IOException {
         llm.shutdown();
+        localLlm.shutdown();
     }
 
     @Test
@@ -129,6 +133,30 @@ class QueryProcessingIT {
         assertThat(body.get("stop").get(0).stringValue()).isEqualTo("END");
         assertThat(body.get("seed").longValue()).isEqualTo(7L);
         assertThat(body.get("response_format").get("type").stringValue()).isEqualTo("json_object");
+    }
+
+    @Test
+    void aQueryNamingAnotherProvidersModelIsSentToThatProvider() {
+        long id = (Long) server.redis().call("INCR", RedisKeys.QUERY_ID_COUNTER);
+        QueryRequest request = new QueryRequest(
+                List.of(new ChatMessage(ChatMessage.Role.USER, "route me")), "qwen3", GenerationOptions.DEFAULTS);
+        int defaultCalls = llm.getRequestCount();
+        server.redis()
+                .call(
+                        "XADD",
+                        RedisKeys.QUERY_STREAM,
+                        "*",
+                        RedisKeys.QUERY_FIELD,
+                        ProtocolJson.encode(new Query(new QueryId(id), request, Instant.now())));
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(new QueryId(id)));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+            assertThat(answered.text()).isEqualTo("Local answer");
+            assertThat(answered.model()).isEqualTo("qwen3");
+        });
+        assertThat(localLlm.getRequestCount()).isEqualTo(1);
+        assertThat(llm.getRequestCount()).isEqualTo(defaultCalls);
     }
 
     @Test
@@ -347,6 +375,29 @@ class QueryProcessingIT {
                                      "logprobs":null,"finish_reason":"stop"}],
                          "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
                         """.formatted(JSON.writeValueAsString("Answer to: " + prompt)));
+            }
+        });
+        try {
+            server.start();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return server;
+    }
+
+    private static MockWebServer startLocalLlm() {
+        MockWebServer server = new MockWebServer();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String model =
+                        JSON.readTree(request.getBody().readUtf8()).get("model").stringValue();
+                return json(200, """
+                        {"id":"chatcmpl-2","object":"chat.completion","created":1764000000,"model":"%s",
+                         "choices":[{"index":0,"message":{"role":"assistant","content":"Local answer"},
+                                     "finish_reason":"stop"}],
+                         "usage":{"prompt_tokens":2,"completion_tokens":2,"total_tokens":4}}
+                        """.formatted(model));
             }
         });
         try {
