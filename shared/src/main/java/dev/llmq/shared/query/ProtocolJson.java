@@ -122,6 +122,9 @@ public final class ProtocolJson {
                 ObjectNode timing = node.putObject("timing");
                 timing.put("queued_ms", answered.timing().queued().toMillis());
                 timing.put("model_ms", answered.timing().model().toMillis());
+                if (answered.timing().firstToken() != null) {
+                    timing.put("first_token_ms", answered.timing().firstToken().toMillis());
+                }
             }
             case Outcome.Failed failed -> {
                 ObjectNode error = node.putObject("error");
@@ -173,7 +176,8 @@ public final class ProtocolJson {
         }
         return new Timing(
                 Duration.ofMillis(optionalLong(node, "queued_ms", 0)),
-                Duration.ofMillis(optionalLong(node, "model_ms", 0)));
+                Duration.ofMillis(optionalLong(node, "model_ms", 0)),
+                node.has("first_token_ms") ? Duration.ofMillis(requiredLong(node, "first_token_ms")) : null);
     }
 
     private static JsonNode parse(String json) {

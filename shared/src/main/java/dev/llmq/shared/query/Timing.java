@@ -1,14 +1,16 @@
 package dev.llmq.shared.query;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Where an answered query's time went: waiting before its final LLM call ({@code queued}, retries included) and in
- * that call ({@code model}).
+ * Where an answered query's time went: waiting before its final LLM call ({@code queued}, retries included), in that
+ * call ({@code model}), and until its first token ({@code firstToken}, when the answer was streamed).
  */
-public record Timing(Duration queued, Duration model) {
+public record Timing(
+        Duration queued, Duration model, @Nullable Duration firstToken) {
 
-    public static final Timing UNKNOWN = new Timing(Duration.ZERO, Duration.ZERO);
+    public static final Timing UNKNOWN = new Timing(Duration.ZERO, Duration.ZERO, null);
 
     public Timing {
         if (queued.isNegative()) {

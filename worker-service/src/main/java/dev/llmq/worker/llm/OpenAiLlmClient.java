@@ -1,49 +1,101 @@
 package dev.llmq.worker.llm;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.http.StreamResponse;
 import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.ResponseFormatText;
-import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.completions.CompletionUsage;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.llmq.shared.query.ChatMessage;
 import dev.llmq.shared.query.GenerationOptions;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryRequest;
-import dev.llmq.shared.query.Usage;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Calls an OpenAI-compatible chat completions endpoint through openai-java. The SDK's own retries are off (the queue
- * owns retries) and {@code store} is never sent, so OpenAI keeps no copy of users' prompts.
+ * Calls an OpenAI-compatible chat completions endpoint through openai-java, streaming the answer (with usage) so that
+ * the time to the first token is known and bounded. The SDK's own retries are off (the queue owns retries) and
+ * {@code store} is never sent, so OpenAI keeps no copy of users' prompts.
  */
 public final class OpenAiLlmClient implements LlmClient {
 
+    /** LLM calls run on their own virtual threads, so a stalled one can be abandoned. */
+    private static final ExecutorService CALLS = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("llm-call-", 0).factory());
+
     private final OpenAIClient client;
     private final String model;
+    private final Duration firstTokenTimeout;
 
-    public OpenAiLlmClient(OpenAIClient client, String model) {
+    /** {@code firstTokenTimeout} bounds the wait for the first token; the SDK's timeouts bound the rest. */
+    public OpenAiLlmClient(OpenAIClient client, String model, Duration firstTokenTimeout) {
         this.client = client;
         this.model = model;
+        this.firstTokenTimeout = firstTokenTimeout;
     }
 
     @Override
     public LlmAnswer complete(Query query) {
-        ChatCompletion completion;
+        ChatCompletionCreateParams params = params(query.request()).toBuilder()
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
+        StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime());
+        CompletableFuture<LlmAnswer> call = CompletableFuture.supplyAsync(() -> stream(params, answer), CALLS);
         try {
-            completion = client.chat().completions().create(params(query.request()));
+            CompletableFuture.anyOf(answer.firstTokenArrived(), call)
+                    .get(firstTokenTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException ex) {
+            abandon(call);
+            throw new LlmCallException(
+                    new QueryError(LlmFailures.TIMEOUT, "the LLM provider sent no token within " + firstTokenTimeout),
+                    true,
+                    ex);
+        } catch (ExecutionException ex) {
+            // the call failed before any token: reported below with its own cause
+        } catch (InterruptedException ex) {
+            abandon(call);
+            Thread.currentThread().interrupt();
+            throw new LlmCallException(new QueryError(LlmFailures.TIMEOUT, "the LLM call was interrupted"), true, ex);
+        }
+        return await(call);
+    }
+
+    /** Runs the streaming call to its end; the SDK's read and request timeouts bound it. */
+    private LlmAnswer stream(ChatCompletionCreateParams params, StreamedAnswer answer) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(answer::add);
         } catch (RuntimeException ex) {
             throw LlmFailures.classify(ex);
         }
-        String text = completion.choices().stream()
-                .findFirst()
-                .flatMap(choice -> choice.message().content())
-                .orElseThrow(() -> new LlmCallException(
-                        new QueryError(LlmFailures.EMPTY_ANSWER, "the LLM provider returned no answer text"),
-                        false,
-                        null));
-        Usage usage = completion.usage().map(OpenAiLlmClient::usage).orElse(Usage.NONE);
-        return new LlmAnswer(text, completion.model(), usage);
+        return answer.complete();
+    }
+
+    /**
+     * Gives up on a call that stalled: the query moves on at once, holding no slot, while the abandoned call ends by the
+     * SDK's read or request timeout on its own virtual thread (closing its stream from here is not safe: okhttp's
+     * sources are single-threaded).
+     */
+    private static void abandon(CompletableFuture<LlmAnswer> call) {
+        call.cancel(true);
+    }
+
+    private static LlmAnswer await(CompletableFuture<LlmAnswer> call) {
+        try {
+            return call.join();
+        } catch (CompletionException ex) {
+            throw ex.getCause() instanceof RuntimeException cause ? LlmFailures.classify(cause) : ex;
+        }
     }
 
     /** The chat completion request for a query: its conversation, model (else the default) and options. */
@@ -81,10 +133,6 @@ public final class OpenAiLlmClient implements LlmClient {
             }
         }
         return params.build();
-    }
-
-    private static Usage usage(CompletionUsage usage) {
-        return new Usage(usage.promptTokens(), usage.completionTokens());
     }
 
     @Override

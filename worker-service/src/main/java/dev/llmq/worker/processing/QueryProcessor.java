@@ -83,8 +83,10 @@ final class QueryProcessor {
         try {
             LlmAnswer answer = route.client().complete(query);
             Instant answered = clock.instant();
-            Timing timing =
-                    new Timing(Duration.between(query.submittedAt(), started), Duration.between(started, answered));
+            Timing timing = new Timing(
+                    Duration.between(query.submittedAt(), started),
+                    Duration.between(started, answered),
+                    answer.timeToFirstToken());
             finish(
                     delivery,
                     new Outcome.Answered(

@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param timeout the longest a whole call may take
  * @param connectTimeout the longest connecting to the provider may take
- * @param readTimeout the longest the provider may stay silent (before its first byte or between bytes)
+ * @param readTimeout the longest the provider may stay silent between bytes of its answer
+ * @param firstTokenTimeout the longest the provider may take to send the answer's first token
  * @param provider the name the provider's shared limits are kept under in Redis
  * @param requestsPerWindow calls all workers together may make per {@code limitWindow}; 0 for no limit
  * @param tokensPerWindow tokens (prompt estimate plus expected answer) per {@code limitWindow}; 0 for no limit
@@ -24,6 +25,7 @@ public record LlmProperties(
         @DefaultValue("120s") Duration timeout,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("60s") Duration readTimeout,
+        @DefaultValue("60s") Duration firstTokenTimeout,
         @DefaultValue("default") String provider,
         @DefaultValue("0") int requestsPerWindow,
         @DefaultValue("0") long tokensPerWindow,
@@ -36,9 +38,13 @@ public record LlmProperties(
             throw new IllegalArgumentException("set OPENAI_API_KEY to call OpenAI, or OPENAI_BASE_URL to use another"
                     + " OpenAI-compatible server (vLLM, Ollama, the llm-simulator, ...)");
         }
-        if (!timeout.isPositive() || !connectTimeout.isPositive() || !readTimeout.isPositive()) {
+        if (!timeout.isPositive()
+                || !connectTimeout.isPositive()
+                || !readTimeout.isPositive()
+                || !firstTokenTimeout.isPositive()) {
             throw new IllegalArgumentException(
-                    "LLMQ_LLM_TIMEOUT, LLMQ_LLM_CONNECT_TIMEOUT and LLMQ_LLM_READ_TIMEOUT must be" + " positive");
+                    "LLMQ_LLM_TIMEOUT, LLMQ_LLM_CONNECT_TIMEOUT, LLMQ_LLM_READ_TIMEOUT and LLMQ_LLM_FIRST_TOKEN_TIMEOUT must be"
+                            + " positive");
         }
         if (requestsPerWindow < 0 || tokensPerWindow < 0 || !limitWindow.isPositive()) {
             throw new IllegalArgumentException("LLMQ_LLM_REQUESTS_PER_WINDOW and LLMQ_LLM_TOKENS_PER_WINDOW must not be"
@@ -57,7 +63,7 @@ public record LlmProperties(
     public String toString() {
         return "LlmProperties[baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
                 + (apiKey.isBlank() ? "none" : "***") + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout
-                + ", readTimeout=" + readTimeout
+                + ", readTimeout=" + readTimeout + ", firstTokenTimeout=" + firstTokenTimeout
                 + ", provider=" + provider
                 + ", requestsPerWindow=" + requestsPerWindow
                 + ", tokensPerWindow=" + tokensPerWindow + ", limitWindow=" + limitWindow + "]";

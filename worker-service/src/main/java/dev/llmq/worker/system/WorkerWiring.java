@@ -114,7 +114,7 @@ class WorkerWiring {
                 .build());
         return new LlmRoute(
                 name,
-                new OpenAiLlmClient(client, defaultModel),
+                new OpenAiLlmClient(client, defaultModel, timeouts.firstTokenTimeout()),
                 new RedisProviderLimits(redis, name, requestsPerWindow, tokensPerWindow, limitWindow));
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -46,7 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
             "llmq.worker.max-deliveries=5",
             "llmq.worker.max-attempts=3",
             "llmq.worker.retry-initial-delay=100ms",
-            "llmq.worker.retry-max-delay=200ms"
+            "llmq.worker.retry-max-delay=200ms",
+            "llmq.llm.first-token-timeout=1s"
         })
 class QueryProcessingIT {
 
@@ -86,10 +88,14 @@ class QueryProcessingIT {
             assertThat(answered.usage()).isEqualTo(new Usage(5, 7));
             assertThat(answered.timing().queued()).isGreaterThanOrEqualTo(Duration.ZERO);
             assertThat(answered.timing().model()).isPositive();
+            assertThat(answered.timing().firstToken()).isNotNull();
         });
         assertThat(llm.getRequestCount()).isEqualTo(callsBefore + 1);
-        assertThat(pendingCount()).isZero();
-        assertThat(server.redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+        // other tests' retries pass through the same stream: wait for it to drain
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(pendingCount()).isZero();
+            assertThat(server.redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+        });
     }
 
     @Test
@@ -97,12 +103,15 @@ class QueryProcessingIT {
         enqueue("inspect me");
         RecordedRequest request = takeRequestFor("inspect me");
 
-        JsonNode body = JSON.readTree(request.getBody().readUtf8());
+        JsonNode body = JSON.readTree(request.getBody().clone().readUtf8());
         assertThat(request.getPath()).isEqualTo("/v1/chat/completions");
         assertThat(request.getHeader("Authorization")).isEqualTo("Bearer sk-test");
         assertThat(body.get("model").stringValue()).isEqualTo("gpt-4o-mini");
         assertThat(body.get("messages").get(0).get("content").stringValue()).isEqualTo("inspect me");
         assertThat(body.has("store")).isFalse();
+        assertThat(body.get("stream").booleanValue()).isTrue();
+        assertThat(body.get("stream_options").get("include_usage").booleanValue())
+                .isTrue();
     }
 
     @Test
@@ -122,7 +131,8 @@ class QueryProcessingIT {
                         RedisKeys.QUERY_FIELD,
                         ProtocolJson.encode(new Query(new QueryId(id), request, Instant.now())));
 
-        JsonNode body = JSON.readTree(takeRequestFor("options please").getBody().readUtf8());
+        JsonNode body =
+                JSON.readTree(takeRequestFor("options please").getBody().clone().readUtf8());
 
         assertThat(body.get("model").stringValue()).isEqualTo("gpt-4o");
         assertThat(body.get("messages").get(0).get("role").stringValue()).isEqualTo("system");
@@ -221,6 +231,32 @@ class QueryProcessingIT {
             assertThat(failed.attempts()).isEqualTo(3);
         });
         assertThat(CALLS.get("explode forever please")).hasSize(3);
+    }
+
+    @Test
+    void aStreamCutBeforeTheAnswerFinishedIsRetriedAndNeverStoredAsAnAnswer() {
+        QueryId id = enqueue("cut stream please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.error().code()).isEqualTo(LlmFailures.INVALID_RESPONSE);
+            assertThat(failed.attempts()).isEqualTo(3);
+        });
+        assertThat(CALLS.get("cut stream please")).hasSize(3);
+    }
+
+    @Test
+    void aProviderThatSendsNoTokenInTimeIsCutOffAndRetried() {
+        QueryId id = enqueue("stall please");
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.error().code()).isEqualTo(LlmFailures.TIMEOUT);
+            assertThat(failed.error().message()).contains("no token within");
+            assertThat(failed.attempts()).isEqualTo(3);
+        });
     }
 
     @Test
@@ -369,12 +405,13 @@ class QueryProcessingIT {
                 if (prompt.contains("explode")) {
                     return json(500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
                 }
-                return json(200, """
-                        {"id":"chatcmpl-1","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini",
-                         "choices":[{"index":0,"message":{"role":"assistant","content":%s,"refusal":null},
-                                     "logprobs":null,"finish_reason":"stop"}],
-                         "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
-                        """.formatted(JSON.writeValueAsString("Answer to: " + prompt)));
+                if (prompt.contains("stall")) {
+                    return sse("gpt-4o-mini", List.of("too late"), true, 5, 2).setBodyDelay(2, TimeUnit.SECONDS);
+                }
+                if (prompt.contains("cut stream")) {
+                    return sse("gpt-4o-mini", List.of("Half an ans"), false, 5, 3);
+                }
+                return sse("gpt-4o-mini", List.of("Answer to", ": ", prompt), true, 5, 7);
             }
         });
         try {
@@ -390,14 +427,10 @@ class QueryProcessingIT {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                String model =
-                        JSON.readTree(request.getBody().readUtf8()).get("model").stringValue();
-                return json(200, """
-                        {"id":"chatcmpl-2","object":"chat.completion","created":1764000000,"model":"%s",
-                         "choices":[{"index":0,"message":{"role":"assistant","content":"Local answer"},
-                                     "finish_reason":"stop"}],
-                         "usage":{"prompt_tokens":2,"completion_tokens":2,"total_tokens":4}}
-                        """.formatted(model));
+                String model = JSON.readTree(request.getBody().clone().readUtf8())
+                        .get("model")
+                        .stringValue();
+                return sse(model, List.of("Local", " answer"), true, 2, 2);
             }
         });
         try {
@@ -406,6 +439,40 @@ class QueryProcessingIT {
             throw new java.io.UncheckedIOException(ex);
         }
         return server;
+    }
+
+    /** A streamed chat completion as OpenAI sends it: one chunk per delta, the finish, the usage, then [DONE]. */
+    private static MockResponse sse(
+            String model, List<String> deltas, boolean finish, int promptTokens, int completionTokens) {
+        StringBuilder body = new StringBuilder();
+        String head = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\""
+                + model + "\",";
+        for (String delta : deltas) {
+            body.append("data: ")
+                    .append(head)
+                    .append("\"choices\":[{\"index\":0,\"delta\":{\"content\":")
+                    .append(JSON.writeValueAsString(delta))
+                    .append("},\"finish_reason\":null}]}\n\n");
+        }
+        if (finish) {
+            body.append("data: ")
+                    .append(head)
+                    .append("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+            body.append("data: ")
+                    .append(head)
+                    .append("\"choices\":[],\"usage\":{\"prompt_tokens\":")
+                    .append(promptTokens)
+                    .append(",\"completion_tokens\":")
+                    .append(completionTokens)
+                    .append(",\"total_tokens\":")
+                    .append(promptTokens + completionTokens)
+                    .append("}}\n\n");
+            body.append("data: [DONE]\n\n");
+        }
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", "text/event-stream")
+                .setBody(body.toString());
     }
 
     private static MockResponse json(int status, String body) {

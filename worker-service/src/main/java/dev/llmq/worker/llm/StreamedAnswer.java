@@ -1,0 +1,69 @@
+package dev.llmq.worker.llm;
+
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.Usage;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An answer being streamed: its text so far, the model, usage once reported, when the first token came, and whether
+ * the provider said it finished (a stream that ends without that was cut).
+ */
+final class StreamedAnswer {
+
+    private final StringBuilder text = new StringBuilder();
+    private final long startedNanos;
+    private String model;
+    private Usage usage = Usage.NONE;
+    private volatile @Nullable Duration firstToken;
+    private final CompletableFuture<Void> firstTokenArrived = new CompletableFuture<>();
+    private boolean finished;
+
+    StreamedAnswer(String requestedModel, long startedNanos) {
+        this.model = requestedModel;
+        this.startedNanos = startedNanos;
+    }
+
+    void add(ChatCompletionChunk chunk) {
+        if (!chunk.model().isBlank()) {
+            model = chunk.model();
+        }
+        chunk.usage().ifPresent(reported -> usage = new Usage(reported.promptTokens(), reported.completionTokens()));
+        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+            choice.delta().content().filter(content -> !content.isEmpty()).ifPresent(content -> {
+                if (firstToken == null) {
+                    firstToken = Duration.ofNanos(System.nanoTime() - startedNanos);
+                    firstTokenArrived.complete(null);
+                }
+                text.append(content);
+            });
+            if (choice.finishReason().isPresent()) {
+                finished = true;
+            }
+        }
+    }
+
+    /** Completes when the first token arrives. */
+    CompletableFuture<Void> firstTokenArrived() {
+        return firstTokenArrived;
+    }
+
+    /** The answer, or why the stream does not hold one. */
+    LlmAnswer complete() {
+        if (!finished) {
+            throw new LlmCallException(
+                    new QueryError(
+                            LlmFailures.INVALID_RESPONSE,
+                            "the LLM provider's stream ended before the answer was complete"),
+                    true,
+                    null);
+        }
+        if (text.isEmpty()) {
+            throw new LlmCallException(
+                    new QueryError(LlmFailures.EMPTY_ANSWER, "the LLM provider returned no answer text"), false, null);
+        }
+        return new LlmAnswer(text.toString(), model, usage, firstToken);
+    }
+}
