@@ -2,6 +2,7 @@ package dev.llmq.simulator;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.Timeout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,6 +35,30 @@ public final class SimulatorClients {
                 .responseValidation(true)
                 .timeout(TIMEOUT)
                 .build();
+    }
+
+    /**
+     * An SDK client for the simulator on {@code port} that gives up on a request after {@code timeout} (the whole
+     * call, or each read of a stream) and never retries: how a test sees a fault as a worker would.
+     */
+    public static OpenAIClient openAi(int port, Duration timeout) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl("http://localhost:" + port + "/v1")
+                .apiKey("test")
+                .maxRetries(0)
+                .responseValidation(true)
+                .timeout(Timeout.builder()
+                        .connect(timeout)
+                        .read(timeout)
+                        .request(timeout)
+                        .build())
+                .build();
+    }
+
+    /** A chat completion request body for {@code model} with one user message, streamed or not. */
+    public static String chatBody(String model, String userMessage, boolean stream) {
+        return JSON.writeValueAsString(Map.of(
+                "model", model, "stream", stream, "messages", List.of(Map.of("role", "user", "content", userMessage))));
     }
 
     /** A raw POST of {@code body} as JSON to {@code path}, with extra header name and value pairs. */

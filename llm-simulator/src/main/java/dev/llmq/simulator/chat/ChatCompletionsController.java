@@ -1,84 +1,107 @@
 package dev.llmq.simulator.chat;
 
-import dev.llmq.simulator.SimulatorProperties;
+import dev.llmq.simulator.connection.ClientConnection;
+import dev.llmq.simulator.error.OpenAiApiException;
+import dev.llmq.simulator.fault.Fault;
+import dev.llmq.simulator.fault.FaultPlan;
+import dev.llmq.simulator.fault.InvalidFaultException;
+import dev.llmq.simulator.fault.RequestedFault;
+import dev.llmq.simulator.limit.AccountLimiter;
+import dev.llmq.simulator.limit.Admission;
 import dev.llmq.simulator.model.ModelCatalog;
+import dev.llmq.simulator.requestlog.LoggedRequest;
+import dev.llmq.simulator.requestlog.RequestLog;
+import dev.llmq.simulator.requestlog.RequestRecord;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * OpenAI's {@code POST /v1/chat/completions}: validates the request, then replies with the simulated answer after
- * the configured latency, as one JSON object or as a stream of server-sent events. Any {@code Authorization} header
+ * OpenAI's {@code POST /v1/chat/completions}: logs the request, validates it, admits it against the account-wide
+ * limits, picks its fault (its own, else the run-wide rules') and has it answered. Any {@code Authorization} header
  * is accepted.
  */
 @RestController
 class ChatCompletionsController {
 
-    private static final Logger log = LoggerFactory.getLogger(ChatCompletionsController.class);
-
     private final ChatRequestReader reader;
     private final ModelCatalog models;
-    private final SimulatorProperties properties;
-    private final Pacer pacer;
-    private final ChatStreamWriter streamWriter;
+    private final RequestLog requestLog;
+    private final AccountLimiter limiter;
+    private final FaultPlan faultPlan;
+    private final Replies replies;
 
     ChatCompletionsController(
             ChatRequestReader reader,
             ModelCatalog models,
-            SimulatorProperties properties,
-            Pacer pacer,
-            ChatStreamWriter streamWriter) {
+            RequestLog requestLog,
+            AccountLimiter limiter,
+            FaultPlan faultPlan,
+            Replies replies) {
         this.reader = reader;
         this.models = models;
-        this.properties = properties;
-        this.pacer = pacer;
-        this.streamWriter = streamWriter;
+        this.requestLog = requestLog;
+        this.limiter = limiter;
+        this.faultPlan = faultPlan;
+        this.replies = replies;
     }
 
-    /** Replies with a {@code chat.completion}, or for {@code "stream": true} streams the chunks itself. */
+    /** Replies with a {@code chat.completion}, a stream of chunks, or an error, writing the response itself. */
     @PostMapping("/v1/chat/completions")
-    @Nullable
-    ResponseEntity<ChatCompletionResponse> create(
-            @RequestBody(required = false) byte @Nullable [] body, HttpServletResponse response) {
-        ChatRequest request = reader.read(body);
-        models.requireKnown(request.model());
+    void create(
+            @RequestBody(required = false) byte @Nullable [] body,
+            @RequestHeader(name = RequestedFault.HEADER, required = false) @Nullable String faultHeader,
+            HttpServletRequest servletRequest,
+            HttpServletResponse response) {
+        RequestRecord record = requestLog.arrive();
+        ChatRequest request = accept(body, record);
+        Fault requestedFault = requestedFault(faultHeader, request, record);
         Completion completion =
                 Completion.simulate(request, newId(), Instant.now().getEpochSecond());
-        if (request.stream()) {
-            stream(completion, request.includeUsage(), response);
-            return null; // the response is complete
+        Admission admission =
+                limiter.admit(request.tokenCost(completion.tokens().size()));
+        Admission.Rejection rejection = admission.rejection();
+        if (rejection != null) {
+            record.answer(LoggedRequest.RATE_LIMITED, null, 429);
+            record.complete();
+            throw ChatErrors.rateLimited(request.model(), rejection, admission.state(), limiter.limits());
         }
-        pacer.pause(properties.latencyFor(completion.tokens().size()));
-        // a preset content type skips Accept negotiation: OpenAI answers JSON whatever the client accepts
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ChatCompletionResponse.of(completion));
+        Fault fault = requestedFault != null ? requestedFault : faultPlan.next();
+        replies.send(
+                new Exchange(
+                        request, completion, ClientConnection.of(servletRequest), response, record, admission.state()),
+                fault);
     }
 
-    /**
-     * Writes the event stream on this request's own thread (a virtual one), which keeps the stream under the
-     * simulator's control: no async dispatch, no async timeout.
-     */
-    private void stream(Completion completion, boolean includeUsage, HttpServletResponse response) {
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8);
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    private ChatRequest accept(byte @Nullable [] body, RequestRecord record) {
         try {
-            streamWriter.write(completion, includeUsage, response.getOutputStream());
-        } catch (IOException | CancellationException ex) {
-            log.debug("Stream {} ended early: {}", completion.id(), ex.toString());
+            ChatRequest request = reader.read(body);
+            record.describe(request.model(), request.lastUserMessage(), request.stream());
+            models.requireKnown(request.model());
+            return request;
+        } catch (OpenAiApiException ex) {
+            throw rejected(record, ex);
         }
+    }
+
+    private static @Nullable Fault requestedFault(@Nullable String header, ChatRequest request, RequestRecord record) {
+        try {
+            return RequestedFault.of(header, request.lastUserMessage());
+        } catch (InvalidFaultException ex) {
+            throw rejected(record, OpenAiApiException.invalidRequest(ex.getMessage(), null, "invalid_simulator_fault"));
+        }
+    }
+
+    private static OpenAiApiException rejected(RequestRecord record, OpenAiApiException ex) {
+        record.answer(LoggedRequest.REJECTED, null, ex.status().value());
+        record.complete();
+        return ex;
     }
 
     private static String newId() {

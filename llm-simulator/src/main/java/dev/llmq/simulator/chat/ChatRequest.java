@@ -25,6 +25,16 @@ record ChatRequest(
         return "";
     }
 
+    /**
+     * The tokens this request counts for against the tokens limit, reckoned up front as OpenAI does: its prompt
+     * tokens plus its {@code max_tokens} when set, else plus the {@code completionTokens} of its answer.
+     */
+    long tokenCost(int completionTokens) {
+        long completion = maxTokens != null ? maxTokens : completionTokens;
+        int prompt = promptTokens();
+        return completion > Long.MAX_VALUE - prompt ? Long.MAX_VALUE : prompt + completion;
+    }
+
     /** Whitespace-separated words across all messages' text, at least 1. */
     int promptTokens() {
         int words = messages.stream()

@@ -22,7 +22,10 @@ class OpenAiErrorHandler {
 
     @ExceptionHandler
     ResponseEntity<ErrorBody> handle(OpenAiApiException ex) {
-        return respond(ex.status(), ex.body());
+        return ResponseEntity.status(ex.status())
+                .headers(ex.headers())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ex.body());
     }
 
     /** An I/O failure means the client went away mid-request: there is no one left to answer. */
@@ -42,7 +45,11 @@ class OpenAiErrorHandler {
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), ex);
         return respond(
                 HttpStatus.INTERNAL_SERVER_ERROR,
-                ErrorBody.of("The server had an error while processing your request.", "server_error", null, null));
+                ErrorBody.of(
+                        "The server had an error while processing your request.",
+                        OpenAiApiException.SERVER_ERROR,
+                        null,
+                        null));
     }
 
     private static ErrorBody bodyFor(ErrorResponse errorResponse, Exception ex, HttpServletRequest request) {
@@ -55,7 +62,8 @@ class OpenAiErrorHandler {
             return ErrorBody.of(
                     "Invalid method for URL " + route, OpenAiApiException.INVALID_REQUEST_ERROR, null, null);
         }
-        String type = status.is4xxClientError() ? OpenAiApiException.INVALID_REQUEST_ERROR : "server_error";
+        String type =
+                status.is4xxClientError() ? OpenAiApiException.INVALID_REQUEST_ERROR : OpenAiApiException.SERVER_ERROR;
         return ErrorBody.of(ex.getMessage(), type, null, null);
     }
 

@@ -1,8 +1,10 @@
 package dev.llmq.simulator.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.llmq.simulator.SimulatorProperties;
+import dev.llmq.simulator.connection.ClientConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,10 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The order of pauses and server-sent events in a streamed reply, without real time. */
+/** The order of pauses and server-sent events in a streamed reply, with its faults, without real time. */
 class ChatStreamWriterTests {
 
     private static final Duration TIME_TO_FIRST_TOKEN = Duration.ofMillis(200);
@@ -23,15 +26,17 @@ class ChatStreamWriterTests {
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final List<String> timeline = new ArrayList<>();
-    private final ChatStreamWriter writer = new ChatStreamWriter(
-            json,
-            new SimulatorProperties(TIME_TO_FIRST_TOKEN, PER_TOKEN_DELAY, List.of("m")),
-            duration -> timeline.add("pause " + duration.toMillis()));
+    private final ChatStreamWriter writer =
+            new ChatStreamWriter(json, (duration, connection) -> timeline.add("pause " + duration.toMillis()));
+    private final Pace pace = Pace.of(new SimulatorProperties(TIME_TO_FIRST_TOKEN, PER_TOKEN_DELAY, List.of("m")));
+    private final RecordingConnection connection = new RecordingConnection();
+    private int tokensSent;
 
     @Test
     void sendsHeadersThenWaitsTheTimeToFirstTokenThenPacesOneChunkPerToken() throws IOException {
-        writer.write(completion(null), false, new RecordingStream());
+        write(completion(null), false, pace, new RecordingStream());
 
+        assertThat(tokensSent).isEqualTo(4);
         assertThat(timeline)
                 .containsExactly(
                         "flush",
@@ -79,9 +84,58 @@ class ChatStreamWriterTests {
         assertThat(usage.at("/usage/total_tokens").intValue()).isEqualTo(5);
     }
 
+    @Test
+    void stallsAfterTheGivenTokensThenGoesOn() throws IOException {
+        write(completion(null), false, pace.stallingAfter(2, Duration.ofSeconds(3)), new RecordingStream());
+
+        assertThat(timeline)
+                .containsSubsequence("chunk  answer", "pause 3000", "pause 20", "chunk  to:")
+                .last()
+                .isEqualTo("chunk [DONE]");
+    }
+
+    @Test
+    void cutsTheConnectionAfterTheGivenTokensWithoutFinishOrDone() throws IOException {
+        write(completion(null), true, pace.cuttingAfter(2), new RecordingStream());
+
+        assertThat(tokensSent).isEqualTo(2);
+        assertThat(timeline)
+                .containsExactly("flush", "pause 200", "chunk Simulated", "pause 20", "chunk  answer", "abort");
+    }
+
+    @Test
+    void interruptsAtTheEndWhenTheAnswerIsShorterThanTheTokenCount() throws IOException {
+        write(completion(null), false, pace.cuttingAfter(99), new RecordingStream());
+
+        assertThat(timeline).endsWith("chunk  hi", "abort");
+    }
+
+    @Test
+    void pacesBySlowStreamDelay() throws IOException {
+        write(completion(2L), false, pace.withPerTokenDelay(Duration.ofMillis(500)), new RecordingStream());
+
+        assertThat(timeline).containsSubsequence("chunk Simulated", "pause 500", "chunk  answer");
+    }
+
+    @Test
+    void writesAnEventThatIsNotJsonForMalformedJson() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.writeMalformed(completion(null), pace, connection, out);
+
+        List<String> events = List.of(out.toString(StandardCharsets.UTF_8).split("\n\n"));
+        assertThat(events).hasSize(2).last().isEqualTo("data: [DONE]");
+        assertThat(events.getFirst()).startsWith("data: {");
+        assertThatExceptionOfType(JacksonException.class)
+                .isThrownBy(() -> json.readTree(events.getFirst().substring("data: ".length())));
+    }
+
+    private void write(Completion completion, boolean includeUsage, Pace pace, OutputStream out) throws IOException {
+        writer.write(completion, includeUsage, pace, connection, out, () -> tokensSent++);
+    }
+
     private List<JsonNode> chunks(Completion completion, boolean includeUsage) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writer.write(completion, includeUsage, out);
+        write(completion, includeUsage, pace, out);
         String[] events = out.toString(StandardCharsets.UTF_8).split("\n\n");
         assertThat(List.of(events))
                 .allMatch(event -> event.startsWith("data: "))
@@ -97,6 +151,20 @@ class ChatStreamWriterTests {
     private static Completion completion(@Nullable Long maxTokens) {
         ChatRequest request = new ChatRequest("m", List.of(new ChatMessage("user", "hi")), maxTokens, true, false);
         return Completion.simulate(request, "chatcmpl-1", 1);
+    }
+
+    /** A connection that never closes and notes its abort on the timeline. */
+    private final class RecordingConnection implements ClientConnection {
+
+        @Override
+        public boolean isClosedByClient() {
+            return false;
+        }
+
+        @Override
+        public void abort() {
+            timeline.add("abort");
+        }
     }
 
     /** Records each flushed server-sent event (or a bare flush) on the timeline, as a client would see it. */

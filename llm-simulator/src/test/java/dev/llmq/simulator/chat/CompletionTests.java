@@ -51,6 +51,15 @@ class CompletionTests {
         assertThat(completion.usage().promptTokens()).isEqualTo(1);
     }
 
+    @Test
+    void costsPromptTokensPlusMaxTokensOrElseTheAnswerLengthAgainstTheTokenLimit() {
+        ChatMessage question = new ChatMessage("user", "hi there");
+
+        assertThat(request(10L, question).tokenCost(5)).isEqualTo(2 + 10);
+        assertThat(request(null, question).tokenCost(5)).isEqualTo(2 + 5);
+        assertThat(request(Long.MAX_VALUE, question).tokenCost(5)).isEqualTo(Long.MAX_VALUE);
+    }
+
     private static ChatRequest request(@Nullable Long maxTokens, ChatMessage... messages) {
         return new ChatRequest("gpt-4o-mini", List.of(messages), maxTokens, false, false);
     }

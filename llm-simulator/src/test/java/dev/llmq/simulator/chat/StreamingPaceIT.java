@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmq.simulator.SimulatedAnswers;
 import dev.llmq.simulator.SimulatorClients;
+import dev.llmq.simulator.connection.ClientConnection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,7 +141,7 @@ class StreamingPaceIT {
         private final List<Pause> pauses = new CopyOnWriteArrayList<>();
 
         @Override
-        public void pause(Duration duration) {
+        public void pause(Duration duration, ClientConnection connection) {
             Pause pause = new Pause(duration, new CountDownLatch(1));
             pauses.add(pause);
             try {
