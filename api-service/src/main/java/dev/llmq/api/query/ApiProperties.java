@@ -14,6 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param resultWaitMax the longest wait a client may ask for; longer asks are cut to this
  * @param maxBodySize the largest request body accepted; larger ones get 413
  * @param resultTtl how long results (and the status of unfinished queries) are kept in Redis
+ * @param streamTimeout how long one {@code GET /result/stream} may stay open; a client resumes with Last-Event-ID
  * @param models the models clients may ask for by name; a query without {@code model} gets the worker's default
  */
 @ConfigurationProperties("llmq.api")
@@ -22,6 +23,7 @@ public record ApiProperties(
         @DefaultValue("120s") Duration resultWaitMax,
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue("24h") Duration resultTtl,
+        @DefaultValue("10m") Duration streamTimeout,
 
         @DefaultValue({"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"})
         List<String> models) {

@@ -16,8 +16,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The seed-compatible HTTP contract: {@code POST /query} and {@code GET /result?id=N[&wait=30s]}. */
 @RestController
@@ -26,12 +28,19 @@ class QueryController {
     private final QueryQueue queue;
     private final ResultStore store;
     private final ResultWaiters waiters;
+    private final AnswerStreams streams;
     private final ApiProperties properties;
 
-    QueryController(QueryQueue queue, ResultStore store, ResultWaiters waiters, ApiProperties properties) {
+    QueryController(
+            QueryQueue queue,
+            ResultStore store,
+            ResultWaiters waiters,
+            AnswerStreams streams,
+            ApiProperties properties) {
         this.queue = queue;
         this.store = store;
         this.waiters = waiters;
+        this.streams = streams;
         this.properties = properties;
     }
 
@@ -65,6 +74,47 @@ class QueryController {
             }
             return respond(id, lookup);
         }
+    }
+
+    /**
+     * Streams the answer as Server-Sent Events: {@code delta} events with the text as it arrives (each id is the
+     * answer's length so far; send it back as {@code Last-Event-ID} to resume), then one {@code outcome} event.
+     */
+    @GetMapping(path = "/result/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(
+            @RequestParam("id") String idText,
+            @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
+        QueryId id = QueryId.parse(idText);
+        int from = resumeOffset(lastEventId);
+        SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
+        AnswerStream stream = streams.open(id, from, emitter);
+        QueryLookup lookup;
+        try {
+            lookup = store.lookup(id);
+        } catch (RuntimeException ex) {
+            streams.forget(stream);
+            throw ex;
+        }
+        switch (lookup) {
+            case QueryLookup.Completed completed -> stream.onOutcome(completed.json());
+            case QueryLookup.InProgress inProgress -> stream.catchUp();
+            case QueryLookup.Unknown unknown -> {
+                streams.forget(stream);
+                throw new QueryNotFoundException(id);
+            }
+        }
+        return emitter;
+    }
+
+    private static int resumeOffset(@Nullable String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        if (!lastEventId.matches("\\d{1,9}")) {
+            throw new InvalidQueryRequestException(
+                    "'Last-Event-ID' must be an event id this stream sent (a whole number)");
+        }
+        return Integer.parseInt(lastEventId);
     }
 
     private static QueryLookup completed(String json) {

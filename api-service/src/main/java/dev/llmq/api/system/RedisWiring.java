@@ -1,8 +1,12 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.query.AnswerStreams;
 import dev.llmq.api.query.ApiProperties;
 import dev.llmq.api.query.ResultWaiters;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.QueryQueue;
+import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisQueryQueue;
 import dev.llmq.shared.redis.RedisResultNotifications;
@@ -39,9 +43,29 @@ class RedisWiring {
     }
 
     @Bean(destroyMethod = "close")
-    ResultNotifications resultNotifications(RedissonClient redis, ResultWaiters waiters) {
+    AnswerDeltas answerDeltas(RedissonClient redis, ApiProperties properties) {
+        return new RedisAnswerDeltas(redis, properties.resultTtl());
+    }
+
+    /** The replica's two pattern subscriptions, fanned out to every waiting request and open stream. */
+    @Bean(destroyMethod = "close")
+    ResultNotifications resultNotifications(
+            RedissonClient redis, AnswerDeltas deltas, ResultWaiters waiters, AnswerStreams streams) {
+        deltas.subscribe(streams);
         ResultNotifications notifications = new RedisResultNotifications(redis);
-        notifications.subscribe(waiters);
+        notifications.subscribe(new ResultNotifications.Listener() {
+            @Override
+            public void onOutcome(QueryId id, String json) {
+                waiters.onOutcome(id, json);
+                streams.onOutcome(id, json);
+            }
+
+            @Override
+            public void onResubscribed() {
+                waiters.onResubscribed();
+                streams.onResubscribed();
+            }
+        });
         return notifications;
     }
 }

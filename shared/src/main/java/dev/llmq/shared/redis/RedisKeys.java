@@ -67,6 +67,33 @@ public final class RedisKeys {
         return "{llmq:provider:" + provider + "}:tokens";
     }
 
+    /** Prefix of the channels announcing answer pieces: {@code query_delta_<id>}. */
+    public static final String DELTA_PREFIX = "query_delta_";
+
+    /** The pattern every api-service replica subscribes to once for answer pieces. */
+    public static final String DELTA_CHANNEL_PATTERN = DELTA_PREFIX + "*";
+
+    public static String deltaChannel(QueryId id) {
+        return DELTA_PREFIX + id.value();
+    }
+
+    /** The answer text streamed so far; hash-tagged into the slot of the result key, deleted with the outcome. */
+    public static String partialAnswerKey(QueryId id) {
+        return "llmq:partial:{" + resultKey(id) + "}";
+    }
+
+    /** Reads the id out of a delta channel name, or returns null for any other channel. */
+    public static @Nullable QueryId idOfDeltaChannel(String channel) {
+        if (!channel.startsWith(DELTA_PREFIX)) {
+            return null;
+        }
+        try {
+            return QueryId.parse(channel.substring(DELTA_PREFIX.length()));
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
     /** Reads the id out of a result channel name, or returns null for any other channel. */
     public static @Nullable QueryId idOfResultChannel(String channel) {
         if (!channel.startsWith(RESULT_PREFIX)) {

@@ -1,12 +1,10 @@
 package dev.llmq.shared.redis;
 
 import dev.llmq.shared.query.QueryId;
-import java.time.Duration;
 import org.redisson.api.RPatternTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.PatternMessageListener;
 import org.redisson.api.listener.PatternStatusListener;
-import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisResultNotifications implements ResultNotifications {
 
     private static final Logger log = LoggerFactory.getLogger(RedisResultNotifications.class);
-    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
     private final RPatternTopic topic;
     private volatile boolean closed;
@@ -29,31 +26,11 @@ public final class RedisResultNotifications implements ResultNotifications {
 
     @Override
     public void subscribe(Listener listener) {
-        try {
-            addListeners(listener);
-        } catch (RedisException ex) {
-            log.warn(
-                    "Cannot subscribe to {} yet ({}); retrying in the background",
-                    topic.getPatternNames(),
-                    ex.getMessage());
-            Thread.ofVirtual().name("llmq-subscribe").start(() -> retryUntilSubscribed(listener));
-        }
-    }
-
-    private void retryUntilSubscribed(Listener listener) {
-        while (!closed) {
-            try {
-                Thread.sleep(RETRY_EVERY);
-                topic.removeAllListeners();
-                addListeners(listener);
-                return;
-            } catch (RedisException ex) {
-                log.debug("Still cannot subscribe: {}", ex.getMessage());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Subscriptions.subscribeWithRetry(
+                RedisKeys.RESULT_CHANNEL_PATTERN,
+                () -> addListeners(listener),
+                topic::removeAllListeners,
+                () -> closed);
     }
 
     private void addListeners(Listener listener) {

@@ -112,7 +112,10 @@ public final class RedisWorkQueue implements WorkQueue {
                         RScript.Mode.READ_WRITE,
                         Scripts.FINISH,
                         RScript.ReturnType.LONG,
-                        List.of(RedisKeys.resultKey(outcome.id()), RedisKeys.statusKey(outcome.id())),
+                        List.of(
+                                RedisKeys.resultKey(outcome.id()),
+                                RedisKeys.statusKey(outcome.id()),
+                                RedisKeys.partialAnswerKey(outcome.id())),
                         ProtocolJson.encode(outcome),
                         Long.toString(resultTtl.toMillis()));
         acknowledgeAndDelete(batch, delivery.entryId());

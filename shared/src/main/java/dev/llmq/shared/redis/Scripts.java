@@ -18,11 +18,14 @@ final class Scripts {
             return redis.call('SET', KEYS[1], ARGV[1], 'XX', 'KEEPTTL')
             """;
 
-    /** KEYS: result, status. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is published. */
+    /**
+     * KEYS: result, status, partial answer. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is
+     * published.
+     */
     static final String FINISH = """
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               redis.call('PUBLISH', KEYS[1], ARGV[1])
-              redis.call('DEL', KEYS[2])
+              redis.call('DEL', KEYS[2], KEYS[3])
               return 1
             end
             return 0
@@ -153,6 +156,26 @@ final class Scripts {
               redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]))
             end
             return untilMs
+            """;
+
+    /**
+     * KEYS: partial answer. ARGV: offset, text, TTL ms, channel. Appends the piece if it starts where the partial
+     * answer ends (a retried attempt starts again from 0), then announces it.
+     */
+    static final String APPEND_DELTA = """
+            local length = redis.call('STRLEN', KEYS[1])
+            local offset = tonumber(ARGV[1])
+            if offset == 0 and length > 0 then
+              redis.call('DEL', KEYS[1])
+              length = 0
+            end
+            if offset ~= length then
+              return -1
+            end
+            redis.call('APPEND', KEYS[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+            redis.call('PUBLISH', ARGV[4], cjson.encode({offset = offset, text = ARGV[2]}))
+            return length + string.len(ARGV[2])
             """;
 
     private Scripts() {}

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Calls an OpenAI-compatible chat completions endpoint through openai-java, streaming the answer (with usage) so that
@@ -44,12 +45,12 @@ public final class OpenAiLlmClient implements LlmClient {
     }
 
     @Override
-    public LlmAnswer complete(Query query) {
+    public LlmAnswer complete(Query query, Consumer<String> onText) {
         ChatCompletionCreateParams params = params(query.request()).toBuilder()
                 .streamOptions(
                         ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
-        StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime());
+        StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime(), onText);
         CompletableFuture<LlmAnswer> call = CompletableFuture.supplyAsync(() -> stream(params, answer), CALLS);
         try {
             CompletableFuture.anyOf(answer.firstTokenArrived(), call)

@@ -5,6 +5,7 @@ import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.Usage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,9 +22,12 @@ final class StreamedAnswer {
     private final CompletableFuture<Void> firstTokenArrived = new CompletableFuture<>();
     private boolean finished;
 
-    StreamedAnswer(String requestedModel, long startedNanos) {
+    private final Consumer<String> onText;
+
+    StreamedAnswer(String requestedModel, long startedNanos, Consumer<String> onText) {
         this.model = requestedModel;
         this.startedNanos = startedNanos;
+        this.onText = onText;
     }
 
     void add(ChatCompletionChunk chunk) {
@@ -38,6 +42,7 @@ final class StreamedAnswer {
                     firstTokenArrived.complete(null);
                 }
                 text.append(content);
+                onText.accept(content);
             });
             if (choice.finishReason().isPresent()) {
                 finished = true;

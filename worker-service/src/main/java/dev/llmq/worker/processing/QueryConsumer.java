@@ -1,5 +1,6 @@
 package dev.llmq.worker.processing;
 
+import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRouter;
@@ -39,7 +40,7 @@ public class QueryConsumer implements SmartLifecycle {
     private Thread reader;
     private ScheduledExecutorService scheduler;
 
-    QueryConsumer(WorkQueue queue, LlmRouter router, Clock clock, WorkerProperties properties) {
+    QueryConsumer(WorkQueue queue, LlmRouter router, AnswerDeltas deltas, Clock clock, WorkerProperties properties) {
         this.queue = queue;
         this.properties = properties;
         this.clock = clock;
@@ -48,7 +49,7 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.retryInitialDelay(),
                 properties.retryMaxDelay(),
                 properties.retryAfterMax());
-        this.processor = new QueryProcessor(queue, router, retries, clock, properties.maxDeliveries());
+        this.processor = new QueryProcessor(queue, router, deltas, retries, clock, properties.maxDeliveries());
         this.inFlight = new InFlightQueries(properties.maxInFlight());
         this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
     }

@@ -4,6 +4,7 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.Timing;
+import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmAnswer;
@@ -31,17 +32,26 @@ final class QueryProcessor {
     private static final Duration FINISH_RETRY_LIMIT = Duration.ofMinutes(2);
     private static final Duration BUDGET_JITTER = Duration.ofMillis(250);
     private static final long EXPECTED_COMPLETION_TOKENS = 256;
+    private static final Duration DELTA_INTERVAL = Duration.ofMillis(50);
 
     private final WorkQueue queue;
     private final LlmRouter router;
+    private final AnswerDeltas deltas;
     private final RetryPolicy retries;
     private final Clock clock;
     private final int maxDeliveries;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    QueryProcessor(WorkQueue queue, LlmRouter router, RetryPolicy retries, Clock clock, int maxDeliveries) {
+    QueryProcessor(
+            WorkQueue queue,
+            LlmRouter router,
+            AnswerDeltas deltas,
+            RetryPolicy retries,
+            Clock clock,
+            int maxDeliveries) {
         this.queue = queue;
         this.router = router;
+        this.deltas = deltas;
         this.retries = retries;
         this.clock = clock;
         this.maxDeliveries = maxDeliveries;
@@ -81,7 +91,9 @@ final class QueryProcessor {
         Query query = delivery.query();
         Instant started = clock.instant();
         try {
-            LlmAnswer answer = route.client().complete(query);
+            DeltaPublisher publisher = new DeltaPublisher(deltas, query.id(), DELTA_INTERVAL);
+            LlmAnswer answer = route.client().complete(query, publisher);
+            publisher.flush();
             Instant answered = clock.instant();
             Timing timing = new Timing(
                     Duration.between(query.submittedAt(), started),

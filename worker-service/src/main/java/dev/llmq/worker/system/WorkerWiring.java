@@ -3,6 +3,8 @@ package dev.llmq.worker.system;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.Timeout;
+import dev.llmq.shared.redis.AnswerDeltas;
+import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisProviderLimits;
 import dev.llmq.shared.redis.RedisWorkQueue;
@@ -42,6 +44,11 @@ class WorkerWiring {
     @Bean
     WorkQueue workQueue(RedissonClient redis, WorkerProperties properties) {
         return new RedisWorkQueue(redis, properties.effectiveConsumerName(), properties.resultTtl());
+    }
+
+    @Bean(destroyMethod = "close")
+    AnswerDeltas answerDeltas(RedissonClient redis, WorkerProperties properties) {
+        return new RedisAnswerDeltas(redis, properties.resultTtl());
     }
 
     /** One route per provider: the default one from {@code OPENAI_*}/{@code LLMQ_LLM_*}, and {@code LLMQ_PROVIDERS_*}. */

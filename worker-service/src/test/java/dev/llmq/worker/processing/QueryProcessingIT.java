@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
             "llmq.worker.max-attempts=3",
             "llmq.worker.retry-initial-delay=100ms",
             "llmq.worker.retry-max-delay=200ms",
-            "llmq.llm.first-token-timeout=1s"
+            "llmq.llm.first-token-timeout=2s"
         })
 class QueryProcessingIT {
 
@@ -406,7 +406,7 @@ class QueryProcessingIT {
                     return json(500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
                 }
                 if (prompt.contains("stall")) {
-                    return sse("gpt-4o-mini", List.of("too late"), true, 5, 2).setBodyDelay(2, TimeUnit.SECONDS);
+                    return sse("gpt-4o-mini", List.of("too late"), true, 5, 2).setBodyDelay(4, TimeUnit.SECONDS);
                 }
                 if (prompt.contains("cut stream")) {
                     return sse("gpt-4o-mini", List.of("Half an ans"), false, 5, 3);

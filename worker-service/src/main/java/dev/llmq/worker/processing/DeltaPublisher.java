@@ -1,0 +1,55 @@
+package dev.llmq.worker.processing;
+
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.redis.AnswerDeltas;
+import dev.llmq.shared.redis.RedisAnswerDeltas;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Passes an answer's pieces on to streaming clients, coalesced: at most one Redis round trip per interval, plus one at
+ * the end. Best effort: a piece that cannot be published is only missing from the live view, never from the outcome.
+ */
+final class DeltaPublisher implements Consumer<String> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeltaPublisher.class);
+
+    private final AnswerDeltas deltas;
+    private final QueryId id;
+    private final long intervalNanos;
+    private final StringBuilder pending = new StringBuilder();
+    private int offset;
+    private long lastFlush = System.nanoTime();
+
+    DeltaPublisher(AnswerDeltas deltas, QueryId id, Duration interval) {
+        this.deltas = deltas;
+        this.id = id;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    @Override
+    public void accept(String piece) {
+        pending.append(piece);
+        if (System.nanoTime() - lastFlush >= intervalNanos) {
+            flush();
+        }
+    }
+
+    /** Publishes what is pending now. */
+    void flush() {
+        lastFlush = System.nanoTime();
+        if (pending.isEmpty()) {
+            return;
+        }
+        String text = pending.toString();
+        pending.setLength(0);
+        try {
+            deltas.append(id, offset, text);
+        } catch (RuntimeException ex) {
+            log.debug("query={} answer piece not published: {}", id, ex.getMessage());
+        }
+        offset += RedisAnswerDeltas.byteLength(text);
+    }
+}
