@@ -34,17 +34,30 @@ final class Cluster implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts the simulator with the given time to first token and no per-token delay. */
-    void startSimulator(Duration timeToFirstToken) {
+    /** Starts the simulator with the given time to first token, no per-token delay, and extra arguments. */
+    void startSimulator(Duration timeToFirstToken, String... args) {
         int port = FreePorts.find();
-        track(ServiceProcess.start(
-                        "llm-simulator",
-                        Map.of(),
-                        "--server.port=" + port,
-                        "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms",
-                        "--llmq.simulator.per-token-delay=0ms")
+        List<String> all = new ArrayList<>(List.of(
+                "--server.port=" + port,
+                "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms",
+                "--llmq.simulator.per-token-delay=0ms"));
+        all.addAll(List.of(args));
+        track(ServiceProcess.start("llm-simulator", Map.of(), all.toArray(String[]::new))
                 .awaitLog("Started LlmSimulatorApplication", STARTUP));
         simulatorUrl = "http://127.0.0.1:" + port + "/v1";
+    }
+
+    /** Calls one of the simulator's control endpoints ({@code /simulator/...}) with a JSON body, or DELETE without. */
+    HttpResponse<String> controlSimulator(String method, String path, String json) {
+        String base = simulatorUrl.substring(0, simulatorUrl.length() - "/v1".length());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(request.build());
     }
 
     /** Starts an api-service; returns its process and base URL. */

@@ -43,12 +43,20 @@ public final class RedisProviderLimits implements ProviderLimits {
                         Scripts.ACQUIRE_PROVIDER_BUDGET,
                         RScript.ReturnType.LONG,
                         keys,
-                        Long.toString(window.toMillis()),
+                        Long.toString(window.plus(safetyMargin(window)).toMillis()),
                         Integer.toString(requestsPerWindow),
                         Long.toString(tokensPerWindow),
                         Long.toString(Math.max(0, tokens)),
                         UUID.randomUUID().toString());
         return waitMillis == null || waitMillis <= 0 ? Duration.ZERO : Duration.ofMillis(waitMillis);
+    }
+
+    /**
+     * Calls reach the provider a little after they are counted here, some later than others; a window a little longer
+     * than the provider's keeps a call that was slow on its way from being counted twice there.
+     */
+    static Duration safetyMargin(Duration window) {
+        return Duration.ofSeconds(1).plus(window.dividedBy(100));
     }
 
     @Override

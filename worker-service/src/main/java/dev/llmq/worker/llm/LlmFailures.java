@@ -26,6 +26,7 @@ public final class LlmFailures {
     public static final String UNREACHABLE = "llm_unreachable";
     public static final String INVALID_RESPONSE = "llm_invalid_response";
     public static final String EMPTY_ANSWER = "llm_empty_answer";
+    public static final String STREAM_CUT = "llm_stream_cut";
 
     private LlmFailures() {}
 

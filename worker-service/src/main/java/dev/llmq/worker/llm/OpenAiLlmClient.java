@@ -77,7 +77,7 @@ public final class OpenAiLlmClient implements LlmClient {
                 client.chat().completions().createStreaming(params)) {
             stream.stream().forEach(answer::add);
         } catch (RuntimeException ex) {
-            throw LlmFailures.classify(ex);
+            throw answer.failure(ex);
         }
         return answer.complete();
     }

@@ -50,6 +50,20 @@ final class StreamedAnswer {
         }
     }
 
+    /** A failure while streaming: a broken connection after the answer began is a cut stream. */
+    LlmCallException failure(RuntimeException ex) {
+        LlmCallException classified = LlmFailures.classify(ex);
+        if (firstToken != null && classified.error().code().equals(LlmFailures.UNREACHABLE)) {
+            return new LlmCallException(
+                    new QueryError(
+                            LlmFailures.STREAM_CUT,
+                            "the LLM provider's stream broke off after " + text.length() + " characters"),
+                    true,
+                    ex);
+        }
+        return classified;
+    }
+
     /** Completes when the first token arrives. */
     CompletableFuture<Void> firstTokenArrived() {
         return firstTokenArrived;
@@ -60,8 +74,7 @@ final class StreamedAnswer {
         if (!finished) {
             throw new LlmCallException(
                     new QueryError(
-                            LlmFailures.INVALID_RESPONSE,
-                            "the LLM provider's stream ended before the answer was complete"),
+                            LlmFailures.STREAM_CUT, "the LLM provider's stream ended before the answer was complete"),
                     true,
                     null);
         }

@@ -240,7 +240,7 @@ class QueryProcessingIT {
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
-            assertThat(failed.error().code()).isEqualTo(LlmFailures.INVALID_RESPONSE);
+            assertThat(failed.error().code()).isEqualTo(LlmFailures.STREAM_CUT);
             assertThat(failed.attempts()).isEqualTo(3);
         });
         assertThat(CALLS.get("cut stream please")).hasSize(3);

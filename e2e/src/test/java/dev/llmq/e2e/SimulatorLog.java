@@ -1,0 +1,38 @@
+package dev.llmq.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The simulator's request log, read over HTTP: what reached the "provider", when, and how it was answered. */
+record SimulatorLog(List<Call> calls) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** One request the simulator received. */
+    record Call(long arrivedAtMillis, String prompt, String outcome, int status) {}
+
+    static SimulatorLog read(Cluster cluster) {
+        JsonNode root = JSON.readTree(
+                cluster.controlSimulator("GET", "/simulator/requests", null).body());
+        JsonNode entries = root.isArray() ? root : root.path("requests");
+        List<Call> calls = new ArrayList<>();
+        for (JsonNode entry : entries) {
+            calls.add(new Call(
+                    entry.path("arrived_at_epoch_millis").asLong(),
+                    entry.path("last_user_message").asString(""),
+                    entry.path("outcome").asString(""),
+                    entry.path("status_code").asInt()));
+        }
+        return new SimulatorLog(calls);
+    }
+
+    List<Call> withPrompt(String prompt) {
+        return calls.stream().filter(call -> call.prompt().equals(prompt)).toList();
+    }
+
+    long count(String outcome) {
+        return calls.stream().filter(call -> call.outcome().equals(outcome)).count();
+    }
+}
