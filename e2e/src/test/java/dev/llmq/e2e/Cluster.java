@@ -34,14 +34,15 @@ final class Cluster implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts the simulator with the given time to first token, no per-token delay, and extra arguments. */
+    /** Starts the simulator with the given time to first token and extra arguments (no per-token delay unless given). */
     void startSimulator(Duration timeToFirstToken, String... args) {
         int port = FreePorts.find();
         List<String> all = new ArrayList<>(List.of(
-                "--server.port=" + port,
-                "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms",
-                "--llmq.simulator.per-token-delay=0ms"));
+                "--server.port=" + port, "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms"));
         all.addAll(List.of(args));
+        if (all.stream().noneMatch(arg -> arg.startsWith("--llmq.simulator.per-token-delay="))) {
+            all.add("--llmq.simulator.per-token-delay=0ms");
+        }
         track(ServiceProcess.start("llm-simulator", Map.of(), all.toArray(String[]::new))
                 .awaitLog("Started LlmSimulatorApplication", STARTUP));
         simulatorUrl = "http://127.0.0.1:" + port + "/v1";
