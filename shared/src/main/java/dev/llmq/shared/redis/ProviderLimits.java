@@ -3,16 +3,20 @@ package dev.llmq.shared.redis;
 import java.time.Duration;
 
 /**
- * Flow control for one LLM provider, shared by every worker replica: requests and tokens per window, and a pause that
- * a provider's 429 {@code Retry-After} imposes on everyone.
+ * Flow control for one LLM provider, shared by every worker replica: requests and tokens per window, calls in flight
+ * at once, and a pause that a provider's 429 {@code Retry-After} imposes on everyone.
  */
 public interface ProviderLimits {
 
     /**
-     * Takes budget for one call of about {@code tokens} tokens if the provider is not paused and the budgets allow;
-     * returns {@link Duration#ZERO} then, else how long to wait before asking again (nothing is taken).
+     * Takes budget and a concurrency slot for call {@code callId} of about {@code tokens} tokens if the provider is not
+     * paused and the limits allow; returns {@link Duration#ZERO} then, else how long to wait before asking again
+     * (nothing is taken). A granted call must be {@linkplain #release released} when it ends.
      */
-    Duration acquire(long tokens);
+    Duration acquire(String callId, long tokens);
+
+    /** Frees the concurrency slot of a call that ended (a crashed worker's slot frees itself after a while). */
+    void release(String callId);
 
     /** Pauses every replica's calls to this provider for {@code duration} (never shortens a longer pause). */
     void pause(Duration duration);

@@ -94,6 +94,11 @@ public final class RedisKeys {
         }
     }
 
+    /** The provider's calls in flight (sorted set of call ids scored by when their slot expires). */
+    public static String providerLeasesKey(String provider) {
+        return "{llmq:provider:" + provider + "}:in-flight";
+    }
+
     /** Reads the id out of a result channel name, or returns null for any other channel. */
     public static @Nullable QueryId idOfResultChannel(String channel) {
         if (!channel.startsWith(RESULT_PREFIX)) {

@@ -18,25 +18,49 @@ public final class RedisProviderLimits implements ProviderLimits {
     private final int requestsPerWindow;
     private final long tokensPerWindow;
     private final Duration window;
+    private final int maxConcurrent;
+    private final Duration lease;
 
-    /** A limit of 0 means none; the pause applies whatever the limits. */
+    /** No concurrency cap. */
     public RedisProviderLimits(
             RedissonClient redis, String provider, int requestsPerWindow, long tokensPerWindow, Duration window) {
-        if (requestsPerWindow < 0 || tokensPerWindow < 0 || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("limits must not be negative and the window must be positive");
+        this(redis, provider, requestsPerWindow, tokensPerWindow, window, 0, Duration.ofMinutes(5));
+    }
+
+    /**
+     * A limit of 0 means none; the pause applies whatever the limits. A concurrency slot not released within
+     * {@code lease} (its worker died) frees itself.
+     */
+    public RedisProviderLimits(
+            RedissonClient redis,
+            String provider,
+            int requestsPerWindow,
+            long tokensPerWindow,
+            Duration window,
+            int maxConcurrent,
+            Duration lease) {
+        if (requestsPerWindow < 0
+                || tokensPerWindow < 0
+                || maxConcurrent < 0
+                || !window.isPositive()
+                || !lease.isPositive()) {
+            throw new IllegalArgumentException("limits must not be negative; the window and lease must be positive");
         }
+        this.maxConcurrent = maxConcurrent;
+        this.lease = lease;
         this.redis = redis;
         this.keys = List.of(
                 RedisKeys.providerPauseKey(provider),
                 RedisKeys.providerRequestsKey(provider),
-                RedisKeys.providerTokensKey(provider));
+                RedisKeys.providerTokensKey(provider),
+                RedisKeys.providerLeasesKey(provider));
         this.requestsPerWindow = requestsPerWindow;
         this.tokensPerWindow = tokensPerWindow;
         this.window = window;
     }
 
     @Override
-    public Duration acquire(long tokens) {
+    public Duration acquire(String callId, long tokens) {
         Long waitMillis = redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
@@ -47,8 +71,19 @@ public final class RedisProviderLimits implements ProviderLimits {
                         Integer.toString(requestsPerWindow),
                         Long.toString(tokensPerWindow),
                         Long.toString(Math.max(0, tokens)),
-                        UUID.randomUUID().toString());
+                        callId + ":" + UUID.randomUUID(),
+                        Integer.toString(maxConcurrent),
+                        Long.toString(lease.toMillis()),
+                        callId);
         return waitMillis == null || waitMillis <= 0 ? Duration.ZERO : Duration.ofMillis(waitMillis);
+    }
+
+    @Override
+    public void release(String callId) {
+        if (maxConcurrent > 0) {
+            redis.getScoredSortedSet(keys.get(3).toString(), StringCodec.INSTANCE)
+                    .remove(callId);
+        }
     }
 
     /**

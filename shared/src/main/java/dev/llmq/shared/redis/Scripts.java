@@ -90,8 +90,9 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: pause, requests, tokens. ARGV: window ms, request limit, token limit, tokens, unique id. Returns 0 and
-     * records the call when it may go now, else the milliseconds to wait. Uses Redis's clock.
+     * KEYS: pause, requests, tokens, in-flight. ARGV: window ms, request limit, token limit, tokens, unique id,
+     * concurrency limit, lease ms, call id. Returns 0 and records the call when it may go now, else the milliseconds to
+     * wait. Uses Redis's clock.
      */
     static final String ACQUIRE_PROVIDER_BUDGET = """
             local time = redis.call('TIME')
@@ -105,6 +106,14 @@ final class Scripts {
               return pausedUntil - now
             end
             local wait = 0
+            local maxConcurrent = tonumber(ARGV[6])
+            if maxConcurrent > 0 then
+              redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+              if redis.call('ZCARD', KEYS[4]) >= maxConcurrent then
+                -- nobody knows when a call ends: ask again soon
+                wait = 200
+              end
+            end
             if maxRequests > 0 then
               redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
               if redis.call('ZCARD', KEYS[2]) >= maxRequests then
@@ -142,6 +151,10 @@ final class Scripts {
             if maxTokens > 0 then
               redis.call('ZADD', KEYS[3], now, ARGV[5] .. ':' .. tokens)
               redis.call('PEXPIRE', KEYS[3], window)
+            end
+            if maxConcurrent > 0 then
+              redis.call('ZADD', KEYS[4], now + tonumber(ARGV[7]), ARGV[8])
+              redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]))
             end
             return 0
             """;

@@ -38,16 +38,17 @@ class RedisProviderLimitsIT {
     void requestsBeyondTheWindowsBudgetWaitUntilTheOldestCallLeavesIt() {
         ProviderLimits limits = new RedisProviderLimits(client, "p1", 3, 0, Duration.ofSeconds(2));
 
-        assertThat(limits.acquire(10)).isZero();
-        assertThat(limits.acquire(10)).isZero();
-        assertThat(limits.acquire(10)).isZero();
-        Duration wait = limits.acquire(10);
+        assertThat(limits.acquire("call", 10)).isZero();
+        assertThat(limits.acquire("call", 10)).isZero();
+        assertThat(limits.acquire("call", 10)).isZero();
+        Duration wait = limits.acquire("call", 10);
 
         assertThat(wait)
                 .isPositive()
                 .isLessThanOrEqualTo(
                         Duration.ofSeconds(2).plus(RedisProviderLimits.safetyMargin(Duration.ofSeconds(2))));
-        await().atMost(Duration.ofSeconds(5)).until(() -> limits.acquire(10).isZero());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> limits.acquire("call", 10).isZero());
     }
 
     @Test
@@ -56,25 +57,25 @@ class RedisProviderLimitsIT {
         ProviderLimits other = new RedisProviderLimits(client, "p2", 2, 0, Duration.ofMinutes(1));
         ProviderLimits unrelated = new RedisProviderLimits(client, "p3", 2, 0, Duration.ofMinutes(1));
 
-        assertThat(one.acquire(1)).isZero();
-        assertThat(other.acquire(1)).isZero();
+        assertThat(one.acquire("call", 1)).isZero();
+        assertThat(other.acquire("call", 1)).isZero();
 
-        assertThat(one.acquire(1)).isPositive();
-        assertThat(other.acquire(1)).isPositive();
-        assertThat(unrelated.acquire(1)).isZero();
+        assertThat(one.acquire("call", 1)).isPositive();
+        assertThat(other.acquire("call", 1)).isPositive();
+        assertThat(unrelated.acquire("call", 1)).isZero();
     }
 
     @Test
     void tokensBeyondTheBudgetWaitButALoneLargeCallStillGoesWhenTheWindowIsEmpty() {
         ProviderLimits limits = new RedisProviderLimits(client, "p4", 0, 100, Duration.ofMinutes(1));
 
-        assertThat(limits.acquire(60)).isZero();
-        assertThat(limits.acquire(60)).isPositive();
-        assertThat(limits.acquire(40)).isZero();
-        assertThat(limits.acquire(1)).isPositive();
+        assertThat(limits.acquire("call", 60)).isZero();
+        assertThat(limits.acquire("call", 60)).isPositive();
+        assertThat(limits.acquire("call", 40)).isZero();
+        assertThat(limits.acquire("call", 1)).isPositive();
 
         ProviderLimits empty = new RedisProviderLimits(client, "p5", 0, 100, Duration.ofMinutes(1));
-        assertThat(empty.acquire(500)).isZero();
+        assertThat(empty.acquire("call", 500)).isZero();
     }
 
     @Test
@@ -85,16 +86,38 @@ class RedisProviderLimitsIT {
         one.pause(Duration.ofSeconds(30));
         other.pause(Duration.ofSeconds(1));
 
-        assertThat(other.acquire(1)).isGreaterThan(Duration.ofSeconds(25));
+        assertThat(other.acquire("call", 1)).isGreaterThan(Duration.ofSeconds(25));
         assertThat((Long) server.redis().call("PTTL", RedisKeys.providerPauseKey("p6")))
                 .isGreaterThan(25_000L);
+    }
+
+    @Test
+    void callsInFlightAcrossReplicasStayUnderTheCapAndAForgottenSlotFreesItself() {
+        ProviderLimits one =
+                new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5));
+        ProviderLimits other =
+                new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5));
+
+        assertThat(one.acquire("a", 1)).isZero();
+        assertThat(other.acquire("b", 1)).isZero();
+        assertThat(one.acquire("c", 1)).isPositive();
+
+        other.release("b");
+        assertThat(one.acquire("c", 1)).isZero();
+
+        ProviderLimits shortLease =
+                new RedisProviderLimits(client, "p9", 0, 0, Duration.ofMinutes(1), 1, Duration.ofMillis(300));
+        assertThat(shortLease.acquire("crashed", 1)).isZero();
+        assertThat(shortLease.acquire("next", 1)).isPositive();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> shortLease.acquire("next", 1).isZero());
     }
 
     @Test
     void unlimitedProvidersKeepNoState() {
         ProviderLimits limits = new RedisProviderLimits(client, "p7", 0, 0, Duration.ofMinutes(1));
 
-        assertThat(limits.acquire(1_000_000)).isZero();
+        assertThat(limits.acquire("call", 1_000_000)).isZero();
         assertThat(server.redis().call("DBSIZE")).isEqualTo(0L);
     }
 }

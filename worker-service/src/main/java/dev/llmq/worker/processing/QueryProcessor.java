@@ -77,14 +77,27 @@ final class QueryProcessor {
             return;
         }
         LlmRoute route = router.route(query);
-        Duration wait = route.limits().acquire(estimatedTokens(query));
+        String callId = query.id() + ":" + query.attempt();
+        Duration wait = route.limits().acquire(callId, estimatedTokens(query));
         if (!wait.isZero()) {
             Duration delay = wait.plusMillis(random.nextLong(BUDGET_JITTER.toMillis() + 1));
             log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);
             queue.retryLater(delivery, query, clock.instant().plus(delay));
             return;
         }
-        callLlm(delivery, route);
+        try {
+            callLlm(delivery, route);
+        } finally {
+            releaseQuietly(route, callId);
+        }
+    }
+
+    private static void releaseQuietly(LlmRoute route, String callId) {
+        try {
+            route.limits().release(callId);
+        } catch (RuntimeException ex) {
+            log.debug("call={} concurrency slot not released ({}); it frees itself", callId, ex.getMessage());
+        }
     }
 
     private void callLlm(Delivery delivery, LlmRoute route) {

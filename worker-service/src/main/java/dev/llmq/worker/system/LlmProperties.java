@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestsPerWindow calls all workers together may make per {@code limitWindow}; 0 for no limit
  * @param tokensPerWindow tokens (prompt estimate plus expected answer) per {@code limitWindow}; 0 for no limit
  * @param limitWindow the sliding window of both limits
+ * @param maxConcurrency calls all workers together may have in flight at once; 0 for no limit
  */
 @ConfigurationProperties("llmq.llm")
 public record LlmProperties(
@@ -29,7 +30,8 @@ public record LlmProperties(
         @DefaultValue("default") String provider,
         @DefaultValue("0") int requestsPerWindow,
         @DefaultValue("0") long tokensPerWindow,
-        @DefaultValue("1m") Duration limitWindow) {
+        @DefaultValue("1m") Duration limitWindow,
+        @DefaultValue("0") int maxConcurrency) {
 
     static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -46,7 +48,7 @@ public record LlmProperties(
                     "LLMQ_LLM_TIMEOUT, LLMQ_LLM_CONNECT_TIMEOUT, LLMQ_LLM_READ_TIMEOUT and LLMQ_LLM_FIRST_TOKEN_TIMEOUT must be"
                             + " positive");
         }
-        if (requestsPerWindow < 0 || tokensPerWindow < 0 || !limitWindow.isPositive()) {
+        if (requestsPerWindow < 0 || tokensPerWindow < 0 || maxConcurrency < 0 || !limitWindow.isPositive()) {
             throw new IllegalArgumentException("LLMQ_LLM_REQUESTS_PER_WINDOW and LLMQ_LLM_TOKENS_PER_WINDOW must not be"
                     + " negative and LLMQ_LLM_LIMIT_WINDOW must be positive");
         }

@@ -27,7 +27,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
             List<String> models,
             @DefaultValue("0") int requestsPerWindow,
             @DefaultValue("0") long tokensPerWindow,
-            @DefaultValue("1m") Duration limitWindow) {
+            @DefaultValue("1m") Duration limitWindow,
+            @DefaultValue("0") int maxConcurrency) {
 
         public Provider {
             models = List.copyOf(models);

@@ -64,6 +64,7 @@ class WorkerWiring {
                 llm.requestsPerWindow(),
                 llm.tokensPerWindow(),
                 llm.limitWindow(),
+                llm.maxConcurrency(),
                 llm);
         Map<String, LlmRoute> byModel = new HashMap<>();
         others.providers().forEach((name, provider) -> {
@@ -77,6 +78,7 @@ class WorkerWiring {
                     provider.requestsPerWindow(),
                     provider.tokensPerWindow(),
                     provider.limitWindow(),
+                    provider.maxConcurrency(),
                     llm);
             provider.models().forEach(model -> byModel.put(model, route));
         });
@@ -98,6 +100,7 @@ class WorkerWiring {
             int requestsPerWindow,
             long tokensPerWindow,
             Duration limitWindow,
+            int maxConcurrency,
             LlmProperties timeouts) {
         log.info("LLM provider '{}' at {} (default model {})", name, baseUrl, defaultModel);
         if (requestsPerWindow > 0 || tokensPerWindow > 0) {
@@ -122,7 +125,14 @@ class WorkerWiring {
         return new LlmRoute(
                 name,
                 new OpenAiLlmClient(client, defaultModel, timeouts.firstTokenTimeout()),
-                new RedisProviderLimits(redis, name, requestsPerWindow, tokensPerWindow, limitWindow));
+                new RedisProviderLimits(
+                        redis,
+                        name,
+                        requestsPerWindow,
+                        tokensPerWindow,
+                        limitWindow,
+                        maxConcurrency,
+                        timeouts.timeout().plusSeconds(30)));
     }
 
     /** The SDK clients of all providers, closed together on shutdown. */
