@@ -1,6 +1,7 @@
 package dev.llmq.shared.redis;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Flow control for one LLM provider, shared by every worker replica: requests and tokens per window, calls in flight
@@ -9,11 +10,12 @@ import java.time.Duration;
 public interface ProviderLimits {
 
     /**
-     * Takes budget and a concurrency slot for call {@code callId} of about {@code tokens} tokens if the provider is not
-     * paused and the limits allow; returns {@link Duration#ZERO} then, else how long to wait before asking again
-     * (nothing is taken). A granted call must be {@linkplain #release released} when it ends.
+     * Takes budget and a concurrency slot for call {@code callId} to {@code model} of about {@code tokens} tokens if
+     * the provider is not paused and the limits (the provider's and the model's) allow; returns {@link Duration#ZERO}
+     * then, else how long to wait before asking again (nothing is taken). A granted call must be
+     * {@linkplain #release released} when it ends.
      */
-    Duration acquire(String callId, long tokens);
+    Duration acquire(String callId, @Nullable String model, long tokens);
 
     /** Frees the concurrency slot of a call that ended (a crashed worker's slot frees itself after a while). */
     void release(String callId);

@@ -2,7 +2,9 @@ package dev.llmq.shared.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -14,7 +16,8 @@ import org.redisson.client.codec.StringCodec;
 public final class RedisProviderLimits implements ProviderLimits {
 
     private final RedissonClient redis;
-    private final List<Object> keys;
+    private final String provider;
+    private final Map<String, ModelLimit> modelLimits;
     private final int requestsPerWindow;
     private final long tokensPerWindow;
     private final Duration window;
@@ -24,12 +27,13 @@ public final class RedisProviderLimits implements ProviderLimits {
     /** No concurrency cap. */
     public RedisProviderLimits(
             RedissonClient redis, String provider, int requestsPerWindow, long tokensPerWindow, Duration window) {
-        this(redis, provider, requestsPerWindow, tokensPerWindow, window, 0, Duration.ofMinutes(5));
+        this(redis, provider, requestsPerWindow, tokensPerWindow, window, 0, Duration.ofMinutes(5), Map.of());
     }
 
     /**
      * A limit of 0 means none; the pause applies whatever the limits. A concurrency slot not released within
-     * {@code lease} (its worker died) frees itself.
+     * {@code lease} (its worker died) frees itself. {@code modelLimits} adds budgets for single models, in the same
+     * window, on top of the provider's.
      */
     public RedisProviderLimits(
             RedissonClient redis,
@@ -38,7 +42,8 @@ public final class RedisProviderLimits implements ProviderLimits {
             long tokensPerWindow,
             Duration window,
             int maxConcurrent,
-            Duration lease) {
+            Duration lease,
+            Map<String, ModelLimit> modelLimits) {
         if (requestsPerWindow < 0
                 || tokensPerWindow < 0
                 || maxConcurrent < 0
@@ -49,18 +54,24 @@ public final class RedisProviderLimits implements ProviderLimits {
         this.maxConcurrent = maxConcurrent;
         this.lease = lease;
         this.redis = redis;
-        this.keys = List.of(
-                RedisKeys.providerPauseKey(provider),
-                RedisKeys.providerRequestsKey(provider),
-                RedisKeys.providerTokensKey(provider),
-                RedisKeys.providerLeasesKey(provider));
+        this.provider = provider;
+        this.modelLimits = Map.copyOf(modelLimits);
         this.requestsPerWindow = requestsPerWindow;
         this.tokensPerWindow = tokensPerWindow;
         this.window = window;
     }
 
     @Override
-    public Duration acquire(String callId, long tokens) {
+    public Duration acquire(String callId, @Nullable String model, long tokens) {
+        ModelLimit modelLimit = model == null ? ModelLimit.NONE : modelLimits.getOrDefault(model, ModelLimit.NONE);
+        String modelName = model == null ? "-" : model;
+        List<Object> keys = List.of(
+                RedisKeys.providerPauseKey(provider),
+                RedisKeys.providerLeasesKey(provider),
+                RedisKeys.providerRequestsKey(provider),
+                RedisKeys.providerTokensKey(provider),
+                RedisKeys.providerRequestsKey(provider) + ":model:" + modelName,
+                RedisKeys.providerTokensKey(provider) + ":model:" + modelName);
         Long waitMillis = redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
@@ -68,20 +79,22 @@ public final class RedisProviderLimits implements ProviderLimits {
                         RScript.ReturnType.LONG,
                         keys,
                         Long.toString(window.plus(safetyMargin(window)).toMillis()),
-                        Integer.toString(requestsPerWindow),
-                        Long.toString(tokensPerWindow),
-                        Long.toString(Math.max(0, tokens)),
                         callId + ":" + UUID.randomUUID(),
+                        Long.toString(Math.max(0, tokens)),
                         Integer.toString(maxConcurrent),
                         Long.toString(lease.toMillis()),
-                        callId);
+                        callId,
+                        Integer.toString(requestsPerWindow),
+                        Long.toString(tokensPerWindow),
+                        Integer.toString(modelLimit.requestsPerWindow()),
+                        Long.toString(modelLimit.tokensPerWindow()));
         return waitMillis == null || waitMillis <= 0 ? Duration.ZERO : Duration.ofMillis(waitMillis);
     }
 
     @Override
     public void release(String callId) {
         if (maxConcurrent > 0) {
-            redis.getScoredSortedSet(keys.get(3).toString(), StringCodec.INSTANCE)
+            redis.getScoredSortedSet(RedisKeys.providerLeasesKey(provider), StringCodec.INSTANCE)
                     .remove(callId);
         }
     }
@@ -104,7 +117,43 @@ public final class RedisProviderLimits implements ProviderLimits {
                         RScript.Mode.READ_WRITE,
                         Scripts.PAUSE_PROVIDER,
                         RScript.ReturnType.LONG,
-                        List.of(keys.getFirst()),
+                        List.of(RedisKeys.providerPauseKey(provider)),
                         Long.toString(duration.toMillis()));
+    }
+
+    /** Budgets of one model within its provider's window; 0 means none. */
+    public record ModelLimit(int requestsPerWindow, long tokensPerWindow) {
+
+        public static final ModelLimit NONE = new ModelLimit(0, 0);
+
+        public ModelLimit {
+            if (requestsPerWindow < 0 || tokensPerWindow < 0) {
+                throw new IllegalArgumentException("model limits must not be negative");
+            }
+        }
+
+        /**
+         * Parses {@code model:requests:tokens} entries separated by commas, e.g. {@code gpt-4o:500:30000,o1:20:0}.
+         */
+        public static Map<String, ModelLimit> parse(String text) {
+            Map<String, ModelLimit> limits = new java.util.LinkedHashMap<>();
+            for (String entry : text.split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                String[] parts = entry.trim().split(":");
+                if (parts.length != 3) {
+                    throw new IllegalArgumentException(
+                            "a model limit is model:requests:tokens, not '" + entry.trim() + "'");
+                }
+                try {
+                    limits.put(parts[0], new ModelLimit(Integer.parseInt(parts[1]), Long.parseLong(parts[2])));
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException(
+                            "a model limit is model:requests:tokens, not '" + entry.trim() + "'");
+                }
+            }
+            return limits;
+        }
     }
 }

@@ -90,71 +90,75 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: pause, requests, tokens, in-flight. ARGV: window ms, request limit, token limit, tokens, unique id,
-     * concurrency limit, lease ms, call id. Returns 0 and records the call when it may go now, else the milliseconds to
-     * wait. Uses Redis's clock.
+     * KEYS: pause, in-flight, provider requests, provider tokens, model requests, model tokens. ARGV: window ms,
+     * unique id, tokens, concurrency limit, lease ms, call id, then the four budgets' limits (0: none). Returns 0 and
+     * records the call when it may go now, else the milliseconds to wait. Uses Redis's clock.
      */
     static final String ACQUIRE_PROVIDER_BUDGET = """
             local time = redis.call('TIME')
             local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
             local window = tonumber(ARGV[1])
-            local maxRequests = tonumber(ARGV[2])
-            local maxTokens = tonumber(ARGV[3])
-            local tokens = tonumber(ARGV[4])
+            local tokens = tonumber(ARGV[3])
+            local maxConcurrent = tonumber(ARGV[4])
+            local function requestWait(key, limit)
+              if limit <= 0 then return 0 end
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+              if redis.call('ZCARD', key) >= limit then
+                local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+                return math.max(tonumber(oldest[2]) + window - now, 1)
+              end
+              return 0
+            end
+            local function tokenWait(key, limit)
+              if limit <= 0 then return 0 end
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+              local entries = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+              local used = 0
+              for i = 1, #entries, 2 do
+                used = used + tonumber(string.match(entries[i], ':(%d+)$'))
+              end
+              local excess = used + tokens - limit
+              if excess <= 0 or #entries == 0 then return 0 end
+              -- wait until enough of the oldest calls leave the window to make room
+              local freed = 0
+              for i = 1, #entries, 2 do
+                freed = freed + tonumber(string.match(entries[i], ':(%d+)$'))
+                if freed >= excess or i + 2 > #entries then
+                  return math.max(tonumber(entries[i + 1]) + window - now, 1)
+                end
+              end
+              return 1
+            end
             local pausedUntil = tonumber(redis.call('GET', KEYS[1]) or '0')
             if pausedUntil > now then
               return pausedUntil - now
             end
             local wait = 0
-            local maxConcurrent = tonumber(ARGV[6])
             if maxConcurrent > 0 then
-              redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-              if redis.call('ZCARD', KEYS[4]) >= maxConcurrent then
+              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+              if redis.call('ZCARD', KEYS[2]) >= maxConcurrent then
                 -- nobody knows when a call ends: ask again soon
                 wait = 200
               end
             end
-            if maxRequests > 0 then
-              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-              if redis.call('ZCARD', KEYS[2]) >= maxRequests then
-                local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-                wait = math.max(wait, tonumber(oldest[2]) + window - now, 1)
-              end
-            end
-            if maxTokens > 0 then
-              redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
-              local entries = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
-              local used = 0
-              for i = 1, #entries, 2 do
-                used = used + tonumber(string.match(entries[i], ':(%d+)$'))
-              end
-              local excess = used + tokens - maxTokens
-              if excess > 0 and #entries > 0 then
-                -- wait until enough of the oldest calls leave the window to make room
-                local freed = 0
-                for i = 1, #entries, 2 do
-                  freed = freed + tonumber(string.match(entries[i], ':(%d+)$'))
-                  if freed >= excess or i + 2 > #entries then
-                    wait = math.max(wait, tonumber(entries[i + 1]) + window - now, 1)
-                    break
-                  end
-                end
-              end
-            end
+            wait = math.max(wait, requestWait(KEYS[3], tonumber(ARGV[7])), tokenWait(KEYS[4], tonumber(ARGV[8])),
+                            requestWait(KEYS[5], tonumber(ARGV[9])), tokenWait(KEYS[6], tonumber(ARGV[10])))
             if wait > 0 then
               return wait
             end
-            if maxRequests > 0 then
-              redis.call('ZADD', KEYS[2], now, ARGV[5])
-              redis.call('PEXPIRE', KEYS[2], window)
-            end
-            if maxTokens > 0 then
-              redis.call('ZADD', KEYS[3], now, ARGV[5] .. ':' .. tokens)
-              redis.call('PEXPIRE', KEYS[3], window)
+            for i = 3, 5, 2 do
+              if tonumber(ARGV[4 + i]) > 0 then
+                redis.call('ZADD', KEYS[i], now, ARGV[2])
+                redis.call('PEXPIRE', KEYS[i], window)
+              end
+              if tonumber(ARGV[5 + i]) > 0 then
+                redis.call('ZADD', KEYS[i + 1], now, ARGV[2] .. ':' .. tokens)
+                redis.call('PEXPIRE', KEYS[i + 1], window)
+              end
             end
             if maxConcurrent > 0 then
-              redis.call('ZADD', KEYS[4], now + tonumber(ARGV[7]), ARGV[8])
-              redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]))
+              redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[6])
+              redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]))
             end
             return 0
             """;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,17 +39,17 @@ class RedisProviderLimitsIT {
     void requestsBeyondTheWindowsBudgetWaitUntilTheOldestCallLeavesIt() {
         ProviderLimits limits = new RedisProviderLimits(client, "p1", 3, 0, Duration.ofSeconds(2));
 
-        assertThat(limits.acquire("call", 10)).isZero();
-        assertThat(limits.acquire("call", 10)).isZero();
-        assertThat(limits.acquire("call", 10)).isZero();
-        Duration wait = limits.acquire("call", 10);
+        assertThat(limits.acquire("call", null, 10)).isZero();
+        assertThat(limits.acquire("call", null, 10)).isZero();
+        assertThat(limits.acquire("call", null, 10)).isZero();
+        Duration wait = limits.acquire("call", null, 10);
 
         assertThat(wait)
                 .isPositive()
                 .isLessThanOrEqualTo(
                         Duration.ofSeconds(2).plus(RedisProviderLimits.safetyMargin(Duration.ofSeconds(2))));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> limits.acquire("call", 10).isZero());
+                .until(() -> limits.acquire("call", null, 10).isZero());
     }
 
     @Test
@@ -57,25 +58,25 @@ class RedisProviderLimitsIT {
         ProviderLimits other = new RedisProviderLimits(client, "p2", 2, 0, Duration.ofMinutes(1));
         ProviderLimits unrelated = new RedisProviderLimits(client, "p3", 2, 0, Duration.ofMinutes(1));
 
-        assertThat(one.acquire("call", 1)).isZero();
-        assertThat(other.acquire("call", 1)).isZero();
+        assertThat(one.acquire("call", null, 1)).isZero();
+        assertThat(other.acquire("call", null, 1)).isZero();
 
-        assertThat(one.acquire("call", 1)).isPositive();
-        assertThat(other.acquire("call", 1)).isPositive();
-        assertThat(unrelated.acquire("call", 1)).isZero();
+        assertThat(one.acquire("call", null, 1)).isPositive();
+        assertThat(other.acquire("call", null, 1)).isPositive();
+        assertThat(unrelated.acquire("call", null, 1)).isZero();
     }
 
     @Test
     void tokensBeyondTheBudgetWaitButALoneLargeCallStillGoesWhenTheWindowIsEmpty() {
         ProviderLimits limits = new RedisProviderLimits(client, "p4", 0, 100, Duration.ofMinutes(1));
 
-        assertThat(limits.acquire("call", 60)).isZero();
-        assertThat(limits.acquire("call", 60)).isPositive();
-        assertThat(limits.acquire("call", 40)).isZero();
-        assertThat(limits.acquire("call", 1)).isPositive();
+        assertThat(limits.acquire("call", null, 60)).isZero();
+        assertThat(limits.acquire("call", null, 60)).isPositive();
+        assertThat(limits.acquire("call", null, 40)).isZero();
+        assertThat(limits.acquire("call", null, 1)).isPositive();
 
         ProviderLimits empty = new RedisProviderLimits(client, "p5", 0, 100, Duration.ofMinutes(1));
-        assertThat(empty.acquire("call", 500)).isZero();
+        assertThat(empty.acquire("call", null, 500)).isZero();
     }
 
     @Test
@@ -86,7 +87,7 @@ class RedisProviderLimitsIT {
         one.pause(Duration.ofSeconds(30));
         other.pause(Duration.ofSeconds(1));
 
-        assertThat(other.acquire("call", 1)).isGreaterThan(Duration.ofSeconds(25));
+        assertThat(other.acquire("call", null, 1)).isGreaterThan(Duration.ofSeconds(25));
         assertThat((Long) server.redis().call("PTTL", RedisKeys.providerPauseKey("p6")))
                 .isGreaterThan(25_000L);
     }
@@ -94,30 +95,63 @@ class RedisProviderLimitsIT {
     @Test
     void callsInFlightAcrossReplicasStayUnderTheCapAndAForgottenSlotFreesItself() {
         ProviderLimits one =
-                new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5));
+                new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5), Map.of());
         ProviderLimits other =
-                new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5));
+                new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5), Map.of());
 
-        assertThat(one.acquire("a", 1)).isZero();
-        assertThat(other.acquire("b", 1)).isZero();
-        assertThat(one.acquire("c", 1)).isPositive();
+        assertThat(one.acquire("a", null, 1)).isZero();
+        assertThat(other.acquire("b", null, 1)).isZero();
+        assertThat(one.acquire("c", null, 1)).isPositive();
 
         other.release("b");
-        assertThat(one.acquire("c", 1)).isZero();
+        assertThat(one.acquire("c", null, 1)).isZero();
 
         ProviderLimits shortLease =
-                new RedisProviderLimits(client, "p9", 0, 0, Duration.ofMinutes(1), 1, Duration.ofMillis(300));
-        assertThat(shortLease.acquire("crashed", 1)).isZero();
-        assertThat(shortLease.acquire("next", 1)).isPositive();
+                new RedisProviderLimits(client, "p9", 0, 0, Duration.ofMinutes(1), 1, Duration.ofMillis(300), Map.of());
+        assertThat(shortLease.acquire("crashed", null, 1)).isZero();
+        assertThat(shortLease.acquire("next", null, 1)).isPositive();
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> shortLease.acquire("next", 1).isZero());
+                .until(() -> shortLease.acquire("next", null, 1).isZero());
+    }
+
+    @Test
+    void aModelsOwnBudgetLimitsItAloneWithinItsProvidersBudget() {
+        ProviderLimits limits = new RedisProviderLimits(
+                client,
+                "p10",
+                3,
+                0,
+                Duration.ofMinutes(1),
+                0,
+                Duration.ofMinutes(5),
+                RedisProviderLimits.ModelLimit.parse("big-model:1:0"));
+
+        assertThat(limits.acquire("1", "big-model", 1)).isZero();
+        assertThat(limits.acquire("2", "big-model", 1))
+                .as("the model's own budget")
+                .isPositive();
+        assertThat(limits.acquire("3", "small-model", 1)).isZero();
+        assertThat(limits.acquire("4", null, 1)).isZero();
+        assertThat(limits.acquire("5", "small-model", 1))
+                .as("the provider's budget")
+                .isPositive();
+    }
+
+    @Test
+    void modelLimitsAreParsedFromOneSetting() {
+        assertThat(RedisProviderLimits.ModelLimit.parse("gpt-4o:500:30000, o1:20:0"))
+                .containsEntry("gpt-4o", new RedisProviderLimits.ModelLimit(500, 30_000))
+                .containsEntry("o1", new RedisProviderLimits.ModelLimit(20, 0));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> RedisProviderLimits.ModelLimit.parse("gpt-4o:lots"))
+                .withMessageContaining("model:requests:tokens");
     }
 
     @Test
     void unlimitedProvidersKeepNoState() {
         ProviderLimits limits = new RedisProviderLimits(client, "p7", 0, 0, Duration.ofMinutes(1));
 
-        assertThat(limits.acquire("call", 1_000_000)).isZero();
+        assertThat(limits.acquire("call", null, 1_000_000)).isZero();
         assertThat(server.redis().call("DBSIZE")).isEqualTo(0L);
     }
 }

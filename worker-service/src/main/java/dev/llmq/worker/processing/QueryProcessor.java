@@ -78,7 +78,10 @@ final class QueryProcessor {
         }
         LlmRoute route = router.route(query);
         String callId = query.id() + ":" + query.attempt();
-        Duration wait = route.limits().acquire(callId, estimatedTokens(query));
+        String model = query.request().model() != null
+                ? query.request().model()
+                : route.client().model();
+        Duration wait = route.limits().acquire(callId, model, estimatedTokens(query));
         if (!wait.isZero()) {
             Duration delay = wait.plusMillis(random.nextLong(BUDGET_JITTER.toMillis() + 1));
             log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);

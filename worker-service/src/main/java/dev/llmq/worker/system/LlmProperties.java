@@ -1,5 +1,6 @@
 package dev.llmq.worker.system;
 
+import dev.llmq.shared.redis.RedisProviderLimits;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokensPerWindow tokens (prompt estimate plus expected answer) per {@code limitWindow}; 0 for no limit
  * @param limitWindow the sliding window of both limits
  * @param maxConcurrency calls all workers together may have in flight at once; 0 for no limit
+ * @param modelLimits budgets of single models in the same window: {@code model:requests:tokens,...}
  */
 @ConfigurationProperties("llmq.llm")
 public record LlmProperties(
@@ -31,7 +33,8 @@ public record LlmProperties(
         @DefaultValue("0") int requestsPerWindow,
         @DefaultValue("0") long tokensPerWindow,
         @DefaultValue("1m") Duration limitWindow,
-        @DefaultValue("0") int maxConcurrency) {
+        @DefaultValue("0") int maxConcurrency,
+        @DefaultValue("") String modelLimits) {
 
     static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -52,6 +55,7 @@ public record LlmProperties(
             throw new IllegalArgumentException("LLMQ_LLM_REQUESTS_PER_WINDOW and LLMQ_LLM_TOKENS_PER_WINDOW must not be"
                     + " negative and LLMQ_LLM_LIMIT_WINDOW must be positive");
         }
+        RedisProviderLimits.ModelLimit.parse(modelLimits);
         if (!provider.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException(
                     "LLMQ_LLM_PROVIDER must be 1-64 letters, digits, '.', '_' or '-': " + provider);

@@ -28,7 +28,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
             @DefaultValue("0") int requestsPerWindow,
             @DefaultValue("0") long tokensPerWindow,
             @DefaultValue("1m") Duration limitWindow,
-            @DefaultValue("0") int maxConcurrency) {
+            @DefaultValue("0") int maxConcurrency,
+            @DefaultValue("") String modelLimits) {
 
         public Provider {
             models = List.copyOf(models);

@@ -65,6 +65,7 @@ class WorkerWiring {
                 llm.tokensPerWindow(),
                 llm.limitWindow(),
                 llm.maxConcurrency(),
+                llm.modelLimits(),
                 llm);
         Map<String, LlmRoute> byModel = new HashMap<>();
         others.providers().forEach((name, provider) -> {
@@ -79,6 +80,7 @@ class WorkerWiring {
                     provider.tokensPerWindow(),
                     provider.limitWindow(),
                     provider.maxConcurrency(),
+                    provider.modelLimits(),
                     llm);
             provider.models().forEach(model -> byModel.put(model, route));
         });
@@ -101,6 +103,7 @@ class WorkerWiring {
             long tokensPerWindow,
             Duration limitWindow,
             int maxConcurrency,
+            String modelLimits,
             LlmProperties timeouts) {
         log.info("LLM provider '{}' at {} (default model {})", name, baseUrl, defaultModel);
         if (requestsPerWindow > 0 || tokensPerWindow > 0) {
@@ -132,7 +135,8 @@ class WorkerWiring {
                         tokensPerWindow,
                         limitWindow,
                         maxConcurrency,
-                        timeouts.timeout().plusSeconds(30)));
+                        timeouts.timeout().plusSeconds(30),
+                        RedisProviderLimits.ModelLimit.parse(modelLimits)));
     }
 
     /** The SDK clients of all providers, closed together on shutdown. */
