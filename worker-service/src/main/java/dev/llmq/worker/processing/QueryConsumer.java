@@ -49,7 +49,8 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.retryInitialDelay(),
                 properties.retryMaxDelay(),
                 properties.retryAfterMax());
-        this.processor = new QueryProcessor(queue, router, deltas, retries, clock, properties.maxDeliveries());
+        this.processor = new QueryProcessor(
+                queue, router, deltas, retries, clock, properties.maxDeliveries(), properties.deadline());
         this.inFlight = new InFlightQueries(properties.maxInFlight());
         this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
     }

@@ -40,6 +40,7 @@ final class QueryProcessor {
     private final RetryPolicy retries;
     private final Clock clock;
     private final int maxDeliveries;
+    private final Duration deadline;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     QueryProcessor(
@@ -48,7 +49,9 @@ final class QueryProcessor {
             AnswerDeltas deltas,
             RetryPolicy retries,
             Clock clock,
-            int maxDeliveries) {
+            int maxDeliveries,
+            Duration deadline) {
+        this.deadline = deadline;
         this.queue = queue;
         this.router = router;
         this.deltas = deltas;
@@ -84,6 +87,10 @@ final class QueryProcessor {
         Duration wait = route.limits().acquire(callId, model, estimatedTokens(query));
         if (!wait.isZero()) {
             Duration delay = wait.plusMillis(random.nextLong(BUDGET_JITTER.toMillis() + 1));
+            if (pastDeadline(query, clock.instant().plus(delay))) {
+                finish(delivery, deadlineExceeded(query, "while waiting for the provider's budget"));
+                return;
+            }
             log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);
             queue.retryLater(delivery, query, clock.instant().plus(delay));
             return;
@@ -142,6 +149,12 @@ final class QueryProcessor {
         if (ex.retryable() && retries.allowsAnotherAttempt(query.attempt())) {
             Duration delay = retries.delayAfter(query.attempt(), ex.retryAfter(), random);
             Instant due = clock.instant().plus(delay);
+            if (pastDeadline(query, due)) {
+                finish(
+                        delivery,
+                        deadlineExceeded(query, "after attempt " + query.attempt() + " failed: " + ex.getMessage()));
+                return;
+            }
             log.info(
                     "query={} attempt {} failed ({}); retrying in {}",
                     query.id(),
@@ -163,6 +176,21 @@ final class QueryProcessor {
     private static long estimatedTokens(Query query) {
         Integer maxTokens = query.request().options().maxTokens();
         return query.request().contentLength() / 4 + 1 + (maxTokens != null ? maxTokens : EXPECTED_COMPLETION_TOKENS);
+    }
+
+    private boolean pastDeadline(Query query, Instant when) {
+        return when.isAfter(query.submittedAt().plus(deadline));
+    }
+
+    private Outcome deadlineExceeded(Query query, String when) {
+        log.info("query={} passed its deadline of {} {}", query.id(), deadline, when);
+        return new Outcome.Failed(
+                query.id(),
+                new QueryError(
+                        QueryError.DEADLINE_EXCEEDED,
+                        "the query could not be answered within " + deadline + " of its submission (" + when + ")"),
+                query.attempt(),
+                clock.instant());
     }
 
     private Outcome deliveryAttemptsExceeded(Delivery delivery) {

@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryInitialDelay the backoff before the second attempt; it doubles for each further one
  * @param retryMaxDelay the longest backoff between attempts
  * @param retryAfterMax the longest provider {@code Retry-After} honoured
+ * @param deadline how long after submission a query may still be retried or wait for provider budget; past it, it fails
  */
 @ConfigurationProperties("llmq.worker")
 public record WorkerProperties(
@@ -36,11 +37,15 @@ public record WorkerProperties(
         @DefaultValue("4") int maxAttempts,
         @DefaultValue("1s") Duration retryInitialDelay,
         @DefaultValue("60s") Duration retryMaxDelay,
-        @DefaultValue("5m") Duration retryAfterMax) {
+        @DefaultValue("5m") Duration retryAfterMax,
+        @DefaultValue("1h") Duration deadline) {
 
     public WorkerProperties {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("LLMQ_WORKER_MAX_IN_FLIGHT must be at least 1: " + maxInFlight);
+        }
+        if (!deadline.isPositive()) {
+            throw new IllegalArgumentException("LLMQ_WORKER_DEADLINE must be positive: " + deadline);
         }
         if (maxDeliveries < 1) {
             throw new IllegalArgumentException("LLMQ_WORKER_MAX_DELIVERIES must be at least 1: " + maxDeliveries);

@@ -260,6 +260,27 @@ class QueryProcessingIT {
     }
 
     @Test
+    void aRetryThatWouldFallPastTheDeadlineEndsTheQueryInstead() {
+        long id = (Long) server.redis().call("INCR", RedisKeys.QUERY_ID_COUNTER);
+        Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+        server.redis()
+                .call(
+                        "XADD",
+                        RedisKeys.QUERY_STREAM,
+                        "*",
+                        RedisKeys.QUERY_FIELD,
+                        ProtocolJson.encode(new Query(new QueryId(id), "explode late please", twoHoursAgo)));
+
+        Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(new QueryId(id)));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.error().code()).isEqualTo(QueryError.DEADLINE_EXCEEDED);
+            assertThat(failed.error().message()).contains("llm_server_error");
+            assertThat(failed.attempts()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void aFinalFailureIsNotRetried() {
         QueryId id = enqueue("unauthorized again please");
 
