@@ -31,10 +31,14 @@ public sealed interface Outcome permits Outcome.Answered, Outcome.Failed {
     }
 
     /** The query cannot be answered; {@code error} says why, and is never presented as answer text. */
-    record Failed(QueryId id, QueryError error, int attempts, Instant completedAt) implements Outcome {
+    record Failed(QueryId id, QueryError error, int attempts, Timing timing, Instant completedAt) implements Outcome {
 
         public Failed(QueryId id, QueryError error, Instant completedAt) {
-            this(id, error, 1, completedAt);
+            this(id, error, 1, Timing.UNKNOWN, completedAt);
+        }
+
+        public Failed(QueryId id, QueryError error, int attempts, Instant completedAt) {
+            this(id, error, attempts, Timing.UNKNOWN, completedAt);
         }
     }
 }

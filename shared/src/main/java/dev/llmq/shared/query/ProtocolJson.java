@@ -119,17 +119,15 @@ public final class ProtocolJson {
                 usage.put("prompt_tokens", answered.usage().promptTokens());
                 usage.put("completion_tokens", answered.usage().completionTokens());
                 usage.put("total_tokens", answered.usage().totalTokens());
-                ObjectNode timing = node.putObject("timing");
-                timing.put("queued_ms", answered.timing().queued().toMillis());
-                timing.put("model_ms", answered.timing().model().toMillis());
-                if (answered.timing().firstToken() != null) {
-                    timing.put("first_token_ms", answered.timing().firstToken().toMillis());
-                }
+                timing(node, answered.timing());
             }
             case Outcome.Failed failed -> {
                 ObjectNode error = node.putObject("error");
                 error.put("code", failed.error().code());
                 error.put("message", failed.error().message());
+                if (!failed.timing().equals(Timing.UNKNOWN)) {
+                    timing(node, failed.timing());
+                }
             }
         }
         node.put("attempts", outcome.attempts());
@@ -162,11 +160,21 @@ public final class ProtocolJson {
                                     requiredText(node.path("error"), "code"),
                                     requiredText(node.path("error"), "message")),
                             attempts,
+                            timing(node.path("timing")),
                             completedAt);
                 case QUEUED, RUNNING -> throw new MalformedProtocolJsonException(json, "an outcome must be terminal");
             };
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
+        }
+    }
+
+    private static void timing(ObjectNode outcome, Timing timing) {
+        ObjectNode node = outcome.putObject("timing");
+        node.put("queued_ms", timing.queued().toMillis());
+        node.put("model_ms", timing.model().toMillis());
+        if (timing.firstToken() != null) {
+            node.put("first_token_ms", timing.firstToken().toMillis());
         }
     }
 

@@ -80,6 +80,21 @@ class ProtocolJsonTests {
     }
 
     @Test
+    void aFailureAfterACallCarriesItsTiming() {
+        Outcome outcome = new Outcome.Failed(
+                new QueryId(3),
+                new QueryError("llm_timeout", "no token"),
+                2,
+                new Timing(java.time.Duration.ofMillis(1500), java.time.Duration.ofMillis(60_000), null),
+                NOW);
+
+        String json = ProtocolJson.encode(outcome);
+
+        assertThat(json).contains("\"timing\":{\"queued_ms\":1500,\"model_ms\":60000}", "\"attempts\":2");
+        assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
+    }
+
+    @Test
     void malformedJsonIsRejectedWithTheOffendingText() {
         assertThatThrownBy(() -> ProtocolJson.decodeQuery("{\"id\":\"x\"}"))
                 .isInstanceOf(MalformedProtocolJsonException.class)

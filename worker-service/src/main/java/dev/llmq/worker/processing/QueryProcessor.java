@@ -133,15 +133,20 @@ final class QueryProcessor {
                             timing,
                             answered));
         } catch (LlmCallException ex) {
-            afterFailure(delivery, route, ex);
+            afterFailure(delivery, route, ex, timingUntilNow(query, started));
         } catch (RuntimeException ex) {
             LlmCallException classified = LlmFailures.classify(ex);
             log.warn("query={} failed unexpectedly: {}", query.id(), classified.getMessage(), ex);
-            afterFailure(delivery, route, classified);
+            afterFailure(delivery, route, classified, timingUntilNow(query, started));
         }
     }
 
-    private void afterFailure(Delivery delivery, LlmRoute route, LlmCallException ex) {
+    private Timing timingUntilNow(Query query, Instant started) {
+        return new Timing(
+                Duration.between(query.submittedAt(), started), Duration.between(started, clock.instant()), null);
+    }
+
+    private void afterFailure(Delivery delivery, LlmRoute route, LlmCallException ex, Timing timing) {
         Query query = delivery.query();
         if (ex.error().code().equals(LlmFailures.RATE_LIMITED)) {
             ex.retryAfter().ifPresent(route.limits()::pause);
@@ -169,7 +174,7 @@ final class QueryProcessor {
                 ? new QueryError(
                         ex.error().code(), ex.error().message() + " (gave up after " + query.attempt() + " attempts)")
                 : ex.error();
-        finish(delivery, new Outcome.Failed(query.id(), error, query.attempt(), clock.instant()));
+        finish(delivery, new Outcome.Failed(query.id(), error, query.attempt(), timing, clock.instant()));
     }
 
     /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */

@@ -229,6 +229,7 @@ class QueryProcessingIT {
             assertThat(failed.error().code()).isEqualTo(LlmFailures.SERVER_ERROR);
             assertThat(failed.error().message()).contains("gave up after 3 attempts");
             assertThat(failed.attempts()).isEqualTo(3);
+            assertThat(failed.timing().queued()).isPositive();
         });
         assertThat(CALLS.get("explode forever please")).hasSize(3);
     }
