@@ -1,6 +1,7 @@
 package dev.llmq.worker.llm;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.ObjectMappers;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.ResponseFormatText;
@@ -70,6 +71,29 @@ public final class OpenAiLlmClient implements LlmClient {
         }
         return await(call);
     }
+
+    /**
+     * Loads and links the SDK's request and response code once, off the hot path: a worker's first real call is then
+     * not seconds late, which would let the shared budget it took expire before the call reaches the provider.
+     */
+    public void warmUp() {
+        try {
+            ChatCompletionCreateParams params = params(QueryRequest.ofPrompt("warm-up")).toBuilder()
+                    .streamOptions(ChatCompletionStreamOptions.builder()
+                            .includeUsage(true)
+                            .build())
+                    .build();
+            ObjectMappers.jsonMapper().writeValueAsString(params._body());
+            ChatCompletionChunk chunk = ObjectMappers.jsonMapper().readValue(SAMPLE_CHUNK, ChatCompletionChunk.class);
+            new StreamedAnswer(model, System.nanoTime(), piece -> {}).add(chunk);
+        } catch (Exception ex) {
+            // only a head start: the first call does the same work if this could not
+        }
+    }
+
+    private static final String SAMPLE_CHUNK = "{\"id\":\"w\",\"object\":\"chat.completion.chunk\",\"created\":0,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
 
     /** Runs the streaming call to its end; the SDK's read and request timeouts bound it. */
     private LlmAnswer stream(ChatCompletionCreateParams params, StreamedAnswer answer) {

@@ -125,9 +125,11 @@ class WorkerWiring {
                         .build())
                 .maxRetries(0)
                 .build());
+        OpenAiLlmClient llm = new OpenAiLlmClient(client, defaultModel, timeouts.firstTokenTimeout());
+        llm.warmUp();
         return new LlmRoute(
                 name,
-                new OpenAiLlmClient(client, defaultModel, timeouts.firstTokenTimeout()),
+                llm,
                 new RedisProviderLimits(
                         redis,
                         name,
