@@ -1,6 +1,5 @@
 package dev.llmq.api.query;
 
-import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
@@ -70,7 +69,7 @@ class QueryController {
             QueryLookup lookup = store.lookup(id);
             if (lookup instanceof QueryLookup.InProgress && !wait.isZero()) {
                 Optional<String> published = waiter.await(wait);
-                lookup = published.isPresent() ? completed(published.get()) : store.lookup(id);
+                lookup = published.isPresent() ? new QueryLookup.Completed(published.get()) : store.lookup(id);
             }
             return respond(id, lookup);
         }
@@ -115,10 +114,6 @@ class QueryController {
                     "'Last-Event-ID' must be an event id this stream sent (a whole number)");
         }
         return Integer.parseInt(lastEventId);
-    }
-
-    private static QueryLookup completed(String json) {
-        return new QueryLookup.Completed(ProtocolJson.decodeOutcome(json), json);
     }
 
     /** The body of a 202: the query is accepted and not finished yet. */

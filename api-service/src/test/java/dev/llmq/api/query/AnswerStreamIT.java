@@ -39,7 +39,9 @@ class AnswerStreamIT {
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
 
-    private static StandInWorker standIn;
+    @RegisterExtension
+    static StandInWorker standIn = new StandInWorker(server);
+
     private static RedissonClient deltasClient;
     private static AnswerDeltas deltas;
 
@@ -61,14 +63,12 @@ class AnswerStreamIT {
 
     @BeforeAll
     static void start() {
-        standIn = new StandInWorker(server.redis().url());
         deltasClient = RedisClients.connect(server.redis().url(), Duration.ofSeconds(2), 4, "test-deltas");
         deltas = new RedisAnswerDeltas(deltasClient, Duration.ofHours(1));
     }
 
     @AfterAll
     static void stop() {
-        standIn.close();
         deltasClient.shutdown();
     }
 

@@ -17,8 +17,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +35,8 @@ class QueryApiIT {
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
 
-    private static StandInWorker standIn;
+    @RegisterExtension
+    static StandInWorker standIn = new StandInWorker(server);
 
     @LocalServerPort
     int port;
@@ -51,16 +50,6 @@ class QueryApiIT {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("llmq.redis.url", () -> server.redis().url());
-    }
-
-    @BeforeAll
-    static void startStandInWorker() {
-        standIn = new StandInWorker(server.redis().url());
-    }
-
-    @AfterAll
-    static void stopStandInWorker() {
-        standIn.close();
     }
 
     @BeforeEach

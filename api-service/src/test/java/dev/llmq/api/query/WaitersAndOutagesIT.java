@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,7 +42,8 @@ class WaitersAndOutagesIT {
     @RegisterExtension
     static RedisServerExtension server = RedisServerExtension.withAppendOnlyFile();
 
-    private static StandInWorker standIn;
+    @RegisterExtension
+    static StandInWorker standIn = new StandInWorker(server);
 
     @LocalServerPort
     int port;
@@ -58,16 +57,6 @@ class WaitersAndOutagesIT {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("llmq.redis.url", () -> server.redis().url());
-    }
-
-    @BeforeAll
-    static void startStandInWorker() {
-        standIn = new StandInWorker(server.redis().url());
-    }
-
-    @AfterAll
-    static void stopStandInWorker() {
-        standIn.close();
     }
 
     @BeforeEach

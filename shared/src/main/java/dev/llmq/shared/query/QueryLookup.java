@@ -3,8 +3,8 @@ package dev.llmq.shared.query;
 /** What Redis knows about a query id right now. */
 public sealed interface QueryLookup permits QueryLookup.Completed, QueryLookup.InProgress, QueryLookup.Unknown {
 
-    /** The query reached its terminal outcome; {@code json} is the stored form, served as is. */
-    record Completed(Outcome outcome, String json) implements QueryLookup {}
+    /** The query reached its terminal outcome; {@code json} is its stored form, served as is. */
+    record Completed(String json) implements QueryLookup {}
 
     /** The query was accepted and has no outcome yet. */
     record InProgress(QueryStatus status) implements QueryLookup {

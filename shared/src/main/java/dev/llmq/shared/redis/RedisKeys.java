@@ -42,11 +42,6 @@ public final class RedisKeys {
         return RESULT_PREFIX + id.value();
     }
 
-    /** The channel an outcome is published on: the same name as its key. */
-    public static String resultChannel(QueryId id) {
-        return resultKey(id);
-    }
-
     /** The in-progress status of a query (queued or running); hash-tagged into the slot of its result key. */
     public static String statusKey(QueryId id) {
         return "llmq:status:{" + resultKey(id) + "}";

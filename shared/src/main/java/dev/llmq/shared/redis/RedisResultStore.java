@@ -1,6 +1,5 @@
 package dev.llmq.shared.redis;
 
-import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.query.QueryStatus;
@@ -26,7 +25,7 @@ public final class RedisResultStore implements ResultStore {
         batch.<String>getBucket(RedisKeys.statusKey(id), StringCodec.INSTANCE).getAsync();
         List<?> replies = batch.execute().getResponses();
         if (replies.get(0) instanceof String json) {
-            return new QueryLookup.Completed(ProtocolJson.decodeOutcome(json), json);
+            return new QueryLookup.Completed(json);
         }
         if (replies.get(1) instanceof String status) {
             return new QueryLookup.InProgress(QueryStatus.fromWireName(status));

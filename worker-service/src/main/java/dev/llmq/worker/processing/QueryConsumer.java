@@ -189,10 +189,6 @@ public class QueryConsumer implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE + 1024;
     }
 
-    int inFlightCount() {
-        return inFlight.size();
-    }
-
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
