@@ -19,7 +19,7 @@ class ArchitectureTests {
     @ArchTest
     static final ArchRule featuresDoNotDependOnWiring = noClasses()
             .that()
-            .resideInAPackage("dev.llmq.api.query..")
+            .resideInAnyPackage("dev.llmq.api.query..", "dev.llmq.api.access..", "dev.llmq.api.batch..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.llmq.api.system..");

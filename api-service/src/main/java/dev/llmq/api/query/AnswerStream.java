@@ -70,7 +70,7 @@ final class AnswerStream {
             if (done) {
                 return;
             }
-            if (ProtocolJson.decodeOutcome(json) instanceof Outcome.Answered answered) {
+            if (ProtocolJson.decodeOutcome(json).result() instanceof Outcome.Answered answered) {
                 String rest = RedisAnswerDeltas.fromByte(answered.text(), sent);
                 if (!rest.isEmpty()) {
                     send(rest, RedisAnswerDeltas.byteLength(answered.text()));

@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param resultTtl how long results (and the status of unfinished queries) are kept in Redis
  * @param streamTimeout how long one {@code GET /result/stream} may stay open; a client resumes with Last-Event-ID
  * @param models the models clients may ask for by name; a query without {@code model} gets the worker's default
+ * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered
  */
 @ConfigurationProperties("llmq.api")
 public record ApiProperties(
@@ -26,7 +27,9 @@ public record ApiProperties(
         @DefaultValue("10m") Duration streamTimeout,
 
         @DefaultValue({"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"})
-        List<String> models) {
+        List<String> models,
+
+        @DefaultValue("24h") Duration idempotencyWindow) {
 
     public ApiProperties {
         if (resultWait.isNegative() || resultWaitMax.isNegative() || resultWait.compareTo(resultWaitMax) > 0) {
@@ -37,6 +40,9 @@ public record ApiProperties(
             throw new IllegalArgumentException("LLMQ_API_MAX_BODY_SIZE must be positive: " + maxBodySize);
         }
         models = List.copyOf(models);
+        if (idempotencyWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("LLMQ_API_IDEMPOTENCY_WINDOW must be at least 1s: " + idempotencyWindow);
+        }
         if (resultTtl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("LLMQ_API_RESULT_TTL must be at least 1s: " + resultTtl);
         }

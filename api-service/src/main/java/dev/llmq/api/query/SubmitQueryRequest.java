@@ -4,13 +4,20 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmq.shared.query.ChatMessage;
 import dev.llmq.shared.query.GenerationOptions;
+import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.QueryRequest;
+import dev.llmq.shared.query.Submission;
+import dev.llmq.shared.query.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The body of {@code POST /query}: the seed's {@code {"prompt": "..."}}, or OpenAI-style {@code messages}, with an
- * optional {@code model} and generation options named as in OpenAI's chat completions API.
+ * optional {@code model} and generation options named as in OpenAI's chat completions API, and llmq's own
+ * {@code priority} and {@code deadline}.
  */
 record SubmitQueryRequest(
         @Nullable String prompt,
@@ -24,13 +31,42 @@ record SubmitQueryRequest(
         List<String> stop,
 
         @Nullable Long seed,
-        @JsonProperty("response_format") @Nullable ResponseFormat responseFormat) {
+        @JsonProperty("response_format") @Nullable ResponseFormat responseFormat,
+        @Nullable String priority,
+        @Nullable String deadline) {
 
     /** One chat turn as clients send it. */
     record Message(@Nullable String role, @Nullable String content) {}
 
     /** OpenAI's {@code {"type": "text" | "json_object"}}. */
     record ResponseFormat(@Nullable String type) {}
+
+    /**
+     * How the query is to be served: at its {@code priority} (normal by default), and expired unless an LLM call for
+     * it starts by {@code deadline} (an RFC 3339 instant, in the future and no later than {@code latest}).
+     */
+    Submission submission(TenantId tenant, Instant now, Instant latest) {
+        Priority level = priority == null ? Priority.NORMAL : Priority.fromWireName(priority);
+        return new Submission(tenant, level, deadline == null ? null : deadline(now, latest));
+    }
+
+    private Instant deadline(Instant now, Instant latest) {
+        Instant parsed;
+        try {
+            parsed = OffsetDateTime.parse(deadline).toInstant();
+        } catch (DateTimeParseException ex) {
+            throw new InvalidQueryRequestException(
+                    "'deadline' must be an RFC 3339 date-time with an offset, such as 2026-12-01T12:00:00Z");
+        }
+        if (!parsed.isAfter(now)) {
+            throw new InvalidQueryRequestException("'deadline' " + parsed + " has already passed");
+        }
+        if (parsed.isAfter(latest)) {
+            throw new InvalidQueryRequestException(
+                    "'deadline' must be no later than " + latest + " (results are kept for LLMQ_API_RESULT_TTL)");
+        }
+        return parsed;
+    }
 
     /** The validated query; throws {@link InvalidQueryRequestException} saying what is wrong. */
     QueryRequest toQueryRequest() {

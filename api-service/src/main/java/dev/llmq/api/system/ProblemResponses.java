@@ -1,8 +1,13 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.query.IdempotencyKeyReusedException;
 import dev.llmq.api.query.InvalidQueryRequestException;
+import dev.llmq.api.query.QueryAlreadyEndedException;
 import dev.llmq.api.query.QueryNotFoundException;
+import dev.llmq.shared.query.InvalidQueryException;
 import dev.llmq.shared.query.InvalidQueryIdException;
+import dev.llmq.shared.query.ProtocolJson;
+import dev.llmq.shared.redis.InFlightLimitException;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisException;
@@ -35,6 +40,36 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidQueryRequestException.class)
     ProblemDetail invalidRequest(InvalidQueryRequestException ex) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage());
+    }
+
+    @ExceptionHandler(InvalidQueryException.class)
+    ProblemDetail invalidQuery(InvalidQueryException ex) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage());
+    }
+
+    @ExceptionHandler(IdempotencyKeyReusedException.class)
+    ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException ex) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused", ex.getMessage());
+    }
+
+    @ExceptionHandler(QueryAlreadyEndedException.class)
+    ProblemDetail alreadyEnded(QueryAlreadyEndedException ex) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "Query already ended", ex.getMessage());
+        problem.setProperty("id", ex.id().value());
+        problem.setProperty(
+                "outcome", ProtocolJson.decodeOutcome(ex.outcomeJson()).status().wireName());
+        return problem;
+    }
+
+    @ExceptionHandler(InFlightLimitException.class)
+    ResponseEntity<ProblemDetail> tooManyInFlight(InFlightLimitException ex) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "Too many queries in flight",
+                        "this tenant already has " + ex.limit()
+                                + " unfinished queries, its limit; retry when some have finished"));
     }
 
     @ExceptionHandler(InvalidQueryIdException.class)

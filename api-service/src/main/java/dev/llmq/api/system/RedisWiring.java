@@ -5,9 +5,11 @@ import dev.llmq.api.query.ApiProperties;
 import dev.llmq.api.query.ResultWaiters;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.redis.AnswerDeltas;
+import dev.llmq.shared.redis.QueryControl;
 import dev.llmq.shared.redis.QueryQueue;
 import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisClients;
+import dev.llmq.shared.redis.RedisQueryControl;
 import dev.llmq.shared.redis.RedisQueryQueue;
 import dev.llmq.shared.redis.RedisResultNotifications;
 import dev.llmq.shared.redis.RedisResultStore;
@@ -40,6 +42,11 @@ class RedisWiring {
     @Bean
     ResultStore resultStore(RedissonClient redis) {
         return new RedisResultStore(redis);
+    }
+
+    @Bean
+    QueryControl queryControl(RedissonClient redis, ResultStore store, Clock clock, ApiProperties properties) {
+        return new RedisQueryControl(redis, store, clock, properties.resultTtl());
     }
 
     @Bean(destroyMethod = "close")

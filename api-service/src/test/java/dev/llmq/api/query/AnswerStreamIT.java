@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.QueryId;
-import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisClients;
+import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +176,6 @@ class AnswerStreamIT {
     }
 
     private static Outcome answer(long id, String text) {
-        return new Outcome.Answered(new QueryId(id), text, "gpt-4o-mini", new Usage(1, 2), Instant.now());
+        return Outcomes.answered(new QueryId(id), text);
     }
 }

@@ -9,9 +9,9 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
-import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisWorkQueue;
+import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -117,9 +117,7 @@ class QueryApiIT {
     @Test
     void aFailureIsReportedAsFailedWithAnErrorNeverAsText() {
         long id = ApiTestSupport.idOf(api.postQuery("doomed"));
-        worker.finish(
-                readOne(id),
-                new Outcome.Failed(new QueryId(id), new QueryError("llm_error", "401 invalid key"), Instant.now()));
+        worker.finish(readOne(id), Outcomes.failed(new QueryId(id), new QueryError("llm_error", "401 invalid key")));
 
         HttpResponse<String> result = api.get("/result?id=" + id);
 
@@ -135,12 +133,16 @@ class QueryApiIT {
 
         HttpResponse<String> queued = api.get("/result?id=" + id + "&wait=100ms");
         assertThat(queued.statusCode()).isEqualTo(202);
-        assertThat(queued.body()).isEqualTo("{\"id\":" + id + ",\"status\":\"queued\"}");
+        assertThat(queued.body())
+                .startsWith("{\"id\":" + id + ",\"status\":\"queued\",\"submitted_at\":\"")
+                .endsWith("\"attempts\":0}");
 
-        worker.begin(readOne(id));
+        Instant started = Instant.parse("2026-12-01T10:00:00Z");
+        worker.begin(readOne(id), started);
         HttpResponse<String> running = api.get("/result?id=" + id + "&wait=0");
         assertThat(running.statusCode()).isEqualTo(202);
-        assertThat(running.body()).contains("\"status\":\"running\"");
+        assertThat(running.body())
+                .contains("\"status\":\"running\"", "\"started_at\":\"2026-12-01T10:00:00Z\"", "\"attempts\":1");
     }
 
     @Test
@@ -176,6 +178,6 @@ class QueryApiIT {
     }
 
     private static Outcome answer(long id, String text) {
-        return new Outcome.Answered(new QueryId(id), text, "gpt-4o-mini", new Usage(3, 4), Instant.now());
+        return Outcomes.answered(new QueryId(id), text);
     }
 }

@@ -5,16 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.QueryId;
-import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisWorkQueue;
+import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -167,6 +166,6 @@ class WaitersAndOutagesIT {
     }
 
     private static Outcome answer(long id, String text) {
-        return new Outcome.Answered(new QueryId(id), text, "gpt-4o-mini", new Usage(3, 4), Instant.now());
+        return Outcomes.answered(new QueryId(id), text);
     }
 }

@@ -38,6 +38,13 @@ public final class ProtocolJson {
         }
         node.put("submitted_at", query.submittedAt().toString());
         node.put("attempt", query.attempt());
+        node.put("tenant", query.tenant().value());
+        if (query.priority() != Priority.NORMAL) {
+            node.put("priority", query.priority().wireName());
+        }
+        if (query.deadline() != null) {
+            node.put("deadline", query.deadline().toString());
+        }
         return node.toString();
     }
 
@@ -68,11 +75,17 @@ public final class ProtocolJson {
     public static Query decodeQuery(String json) {
         JsonNode node = parse(json);
         try {
+            String tenant = optionalText(node, "tenant");
+            String priority = optionalText(node, "priority");
+            String deadline = optionalText(node, "deadline");
             return new Query(
                     new QueryId(requiredLong(node, "id")),
                     new QueryRequest(messages(node), optionalText(node, "model"), options(node.path("options"))),
                     Instant.parse(requiredText(node, "submitted_at")),
-                    Math.toIntExact(optionalLong(node, "attempt", 1)));
+                    Math.toIntExact(optionalLong(node, "attempt", 1)),
+                    tenant == null ? TenantId.LOCAL : new TenantId(tenant),
+                    priority == null ? Priority.NORMAL : Priority.fromWireName(priority),
+                    deadline == null ? null : Instant.parse(deadline));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
@@ -111,7 +124,7 @@ public final class ProtocolJson {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", outcome.id().value());
         node.put("status", outcome.status().wireName());
-        switch (outcome) {
+        switch (outcome.result()) {
             case Outcome.Answered answered -> {
                 node.put("text", answered.text());
                 node.put("model", answered.model());
@@ -129,44 +142,74 @@ public final class ProtocolJson {
                     timing(node, failed.timing());
                 }
             }
+            case Outcome.Cancelled cancelled -> {
+                // nothing more: the status says it all
+            }
+            case Outcome.Expired expired ->
+                node.put("deadline", expired.deadline().toString());
         }
         node.put("attempts", outcome.attempts());
+        node.put("submitted_at", outcome.submittedAt().toString());
+        if (outcome.startedAt() != null) {
+            node.put("started_at", outcome.startedAt().toString());
+        }
         node.put("completed_at", outcome.completedAt().toString());
+        node.put("tenant", outcome.tenant().value());
         return node.toString();
     }
 
     public static Outcome decodeOutcome(String json) {
         JsonNode node = parse(json);
         try {
-            QueryId id = new QueryId(requiredLong(node, "id"));
             Instant completedAt = Instant.parse(requiredText(node, "completed_at"));
-            int attempts = Math.toIntExact(optionalLong(node, "attempts", 1));
-            return switch (QueryStatus.fromWireName(requiredText(node, "status"))) {
-                case SUCCEEDED ->
-                    new Outcome.Answered(
-                            id,
-                            requiredText(node, "text"),
-                            requiredText(node, "model"),
-                            new Usage(
-                                    requiredLong(node.path("usage"), "prompt_tokens"),
-                                    requiredLong(node.path("usage"), "completion_tokens")),
-                            attempts,
-                            timing(node.path("timing")),
-                            completedAt);
-                case FAILED ->
-                    new Outcome.Failed(
-                            id,
-                            new QueryError(
-                                    requiredText(node.path("error"), "code"),
-                                    requiredText(node.path("error"), "message")),
-                            attempts,
-                            timing(node.path("timing")),
-                            completedAt);
-                case QUEUED, RUNNING -> throw new MalformedProtocolJsonException(json, "an outcome must be terminal");
-            };
+            String submittedAt = optionalText(node, "submitted_at");
+            String startedAt = optionalText(node, "started_at");
+            return new Outcome(
+                    new QueryId(requiredLong(node, "id")),
+                    tenantOf(node),
+                    submittedAt == null ? completedAt : Instant.parse(submittedAt),
+                    startedAt == null ? null : Instant.parse(startedAt),
+                    Math.toIntExact(optionalLong(node, "attempts", 1)),
+                    completedAt,
+                    result(node, json));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
+    }
+
+    private static Outcome.Result result(JsonNode node, String json) {
+        return switch (QueryStatus.fromWireName(requiredText(node, "status"))) {
+            case SUCCEEDED ->
+                new Outcome.Answered(
+                        requiredText(node, "text"),
+                        requiredText(node, "model"),
+                        new Usage(
+                                requiredLong(node.path("usage"), "prompt_tokens"),
+                                requiredLong(node.path("usage"), "completion_tokens")),
+                        timing(node.path("timing")));
+            case FAILED ->
+                new Outcome.Failed(
+                        new QueryError(
+                                requiredText(node.path("error"), "code"), requiredText(node.path("error"), "message")),
+                        timing(node.path("timing")));
+            case CANCELLED -> new Outcome.Cancelled();
+            case EXPIRED -> new Outcome.Expired(Instant.parse(requiredText(node, "deadline")));
+            case QUEUED, RUNNING -> throw new MalformedProtocolJsonException(json, "an outcome must be terminal");
+        };
+    }
+
+    /** The tenant a stored outcome belongs to (outcomes stored before tenants existed belong to the local one). */
+    public static TenantId tenantOfOutcome(String json) {
+        try {
+            return tenantOf(parse(json));
+        } catch (IllegalArgumentException ex) {
+            throw new MalformedProtocolJsonException(json, ex.getMessage());
+        }
+    }
+
+    private static TenantId tenantOf(JsonNode node) {
+        String tenant = optionalText(node, "tenant");
+        return tenant == null ? TenantId.LOCAL : new TenantId(tenant);
     }
 
     private static void timing(ObjectNode outcome, Timing timing) {

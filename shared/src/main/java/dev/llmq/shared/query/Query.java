@@ -1,12 +1,21 @@
 package dev.llmq.shared.query;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A query as it travels on the stream from the api-service to a worker; {@code attempt} counts LLM calls, 1 for the
- * first and one more for each retry.
+ * first and one more for each retry. It belongs to {@code tenant}, waits in the stream of its {@code priority}, and
+ * ends expired if no LLM call for it can start by {@code deadline} (when it has one).
  */
-public record Query(QueryId id, QueryRequest request, Instant submittedAt, int attempt) {
+public record Query(
+        QueryId id,
+        QueryRequest request,
+        Instant submittedAt,
+        int attempt,
+        TenantId tenant,
+        Priority priority,
+        @Nullable Instant deadline) {
 
     public Query {
         if (attempt < 1) {
@@ -14,7 +23,12 @@ public record Query(QueryId id, QueryRequest request, Instant submittedAt, int a
         }
     }
 
-    /** A newly submitted query: its first attempt. */
+    /** A query of the local tenant at normal priority without a deadline. */
+    public Query(QueryId id, QueryRequest request, Instant submittedAt, int attempt) {
+        this(id, request, submittedAt, attempt, TenantId.LOCAL, Priority.NORMAL, null);
+    }
+
+    /** A newly submitted query of the local tenant: its first attempt. */
     public Query(QueryId id, QueryRequest request, Instant submittedAt) {
         this(id, request, submittedAt, 1);
     }
@@ -24,9 +38,20 @@ public record Query(QueryId id, QueryRequest request, Instant submittedAt, int a
         this(id, QueryRequest.ofPrompt(prompt), submittedAt, 1);
     }
 
+    /** A newly submitted query: its first attempt. */
+    public static Query submitted(QueryId id, QueryRequest request, Instant submittedAt, Submission submission) {
+        return new Query(
+                id, request, submittedAt, 1, submission.tenant(), submission.priority(), submission.deadline());
+    }
+
     /** The same query, for its next attempt. */
     public Query nextAttempt() {
-        return new Query(id, request, submittedAt, attempt + 1);
+        return new Query(id, request, submittedAt, attempt + 1, tenant, priority, deadline);
+    }
+
+    /** Whether no LLM call for this query may start at {@code now} any more. */
+    public boolean expiredAt(Instant now) {
+        return deadline != null && now.isAfter(deadline);
     }
 
     /** The last user message. */

@@ -4,15 +4,17 @@ package dev.llmq.shared.query;
 public sealed interface QueryLookup permits QueryLookup.Completed, QueryLookup.InProgress, QueryLookup.Unknown {
 
     /** The query reached its terminal outcome; {@code json} is its stored form, served as is. */
-    record Completed(String json) implements QueryLookup {}
+    record Completed(String json, TenantId tenant) implements QueryLookup {}
 
     /** The query was accepted and has no outcome yet. */
-    record InProgress(QueryStatus status) implements QueryLookup {
+    record InProgress(QueryState state) implements QueryLookup {
 
-        public InProgress {
-            if (status.isTerminal()) {
-                throw new IllegalArgumentException("a query in progress cannot be " + status.wireName());
-            }
+        public QueryStatus status() {
+            return state.status();
+        }
+
+        public TenantId tenant() {
+            return state.tenant();
         }
     }
 

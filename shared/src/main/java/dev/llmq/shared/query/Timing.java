@@ -1,6 +1,7 @@
 package dev.llmq.shared.query;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,5 +20,10 @@ public record Timing(
         if (model.isNegative()) {
             model = Duration.ZERO;
         }
+    }
+
+    /** When the final LLM call started, for a query submitted at {@code submittedAt}; null if no call was timed. */
+    public @Nullable Instant callStartedAt(Instant submittedAt) {
+        return equals(UNKNOWN) ? null : submittedAt.plus(queued);
     }
 }

@@ -1,6 +1,9 @@
 package dev.llmq.shared.redis;
 
+import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.TenantId;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +27,18 @@ public final class RedisKeys {
      */
     public static final String QUERY_STREAM = "{llmq}:queries";
 
+    /** The stream of high-priority queries (same group, read before the others by weighted shares). */
+    public static final String HIGH_PRIORITY_STREAM = "{llmq}:queries:high";
+
+    /** The stream of low-priority queries (same group, read after the others by weighted shares). */
+    public static final String LOW_PRIORITY_STREAM = "{llmq}:queries:low";
+
+    /** Every query stream, highest priority first. */
+    public static final List<String> QUERY_STREAMS = List.of(HIGH_PRIORITY_STREAM, QUERY_STREAM, LOW_PRIORITY_STREAM);
+
+    /** The channel on which the api-service announces cancelled query ids to every worker. */
+    public static final String CANCELLATIONS_CHANNEL = "llmq:cancellations";
+
     /** Queries waiting to be retried, scored by when they are due (epoch milliseconds). */
     public static final String RETRY_SET = "{llmq}:retries";
 
@@ -38,11 +53,36 @@ public final class RedisKeys {
 
     private RedisKeys() {}
 
+    /** The stream that queries of {@code priority} wait in; normal priority keeps the original stream. */
+    public static String queryStream(Priority priority) {
+        return switch (priority) {
+            case HIGH -> HIGH_PRIORITY_STREAM;
+            case NORMAL -> QUERY_STREAM;
+            case LOW -> LOW_PRIORITY_STREAM;
+        };
+    }
+
+    /**
+     * Remembers which query an idempotency key created, for the idempotency window; in the queue's slot so one script
+     * checks it and appends the query. {@code keyDigest} is a hex digest of the client's key, never the key itself.
+     */
+    public static String idempotencyKey(TenantId tenant, String keyDigest) {
+        return "{llmq}:idempotency:" + tenant.value() + ":" + keyDigest;
+    }
+
+    /** The tenant's unfinished queries (sorted set of ids scored by when they stop counting), for its in-flight cap. */
+    public static String tenantInFlightKey(TenantId tenant) {
+        return "llmq:tenant:{" + tenant.value() + "}:in-flight";
+    }
+
     public static String resultKey(QueryId id) {
         return RESULT_PREFIX + id.value();
     }
 
-    /** The in-progress status of a query (queued or running); hash-tagged into the slot of its result key. */
+    /**
+     * The in-progress record of a query (a hash: status, tenant, submitted_at, started_at, attempts, deadline);
+     * hash-tagged into the slot of its result key and deleted when the outcome is stored.
+     */
     public static String statusKey(QueryId id) {
         return "llmq:status:{" + resultKey(id) + "}";
     }

@@ -4,16 +4,23 @@ import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
-import dev.llmq.shared.query.QueryStatus;
+import dev.llmq.shared.query.Submission;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
 
-/** Submits queries with one {@code INCR} and one pipelined {@code SET status}+{@code XADD}. */
+/**
+ * Submits queries with one {@code INCR} and one pipelined status hash + {@code XADD}; an idempotency key is checked
+ * and recorded by the same script that appends the entry, so concurrent repeats enqueue exactly once. A tenant's
+ * in-flight cap, when set, costs one more round trip before the entry is written.
+ */
 public final class RedisQueryQueue implements QueryQueue {
 
     private final RedissonClient redis;
@@ -28,15 +35,87 @@ public final class RedisQueryQueue implements QueryQueue {
     }
 
     @Override
-    public Query submit(QueryRequest request) {
-        QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
-        Query query = new Query(id, request, clock.instant());
+    public Query submit(QueryRequest request, Submission submission, int maxInFlight) {
+        Query query = admit(request, submission, maxInFlight);
         RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.<String>getBucket(RedisKeys.statusKey(id), StringCodec.INSTANCE)
-                .setAsync(QueryStatus.QUEUED.wireName(), statusTtl);
-        batch.<String, String>getStream(RedisKeys.QUERY_STREAM, StringCodec.INSTANCE)
+        writeStatus(batch, query);
+        batch.<String, String>getStream(RedisKeys.queryStream(query.priority()), StringCodec.INSTANCE)
                 .addAsync(StreamAddArgs.entry(RedisKeys.QUERY_FIELD, ProtocolJson.encode(query)));
         batch.execute();
         return query;
+    }
+
+    @Override
+    public IdempotentSubmission submitOnce(
+            QueryRequest request,
+            Submission submission,
+            int maxInFlight,
+            String idempotencyKey,
+            String fingerprint,
+            Duration window) {
+        Query query = admit(request, submission, maxInFlight);
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        writeStatus(batch, query);
+        var earlier = batch.getScript(StringCodec.INSTANCE)
+                .<String>evalAsync(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.ENQUEUE_ONCE,
+                        RScript.ReturnType.VALUE,
+                        List.of(
+                                RedisKeys.idempotencyKey(submission.tenant(), idempotencyKey),
+                                RedisKeys.queryStream(query.priority())),
+                        fingerprint + ":" + query.id().value(),
+                        Long.toString(window.toMillis()),
+                        RedisKeys.QUERY_FIELD,
+                        ProtocolJson.encode(query));
+        batch.execute();
+        String recorded = earlier.toCompletableFuture().join();
+        if (recorded == null) {
+            return new IdempotentSubmission.Created(query);
+        }
+        forgetUnused(query);
+        int colon = recorded.lastIndexOf(':');
+        QueryId id = QueryId.parse(recorded.substring(colon + 1));
+        return recorded.substring(0, colon).equals(fingerprint)
+                ? new IdempotentSubmission.Repeated(id)
+                : new IdempotentSubmission.Mismatch(id);
+    }
+
+    /** Issues the id and, under a cap, counts the query against its tenant's unfinished queries. */
+    private Query admit(QueryRequest request, Submission submission, int maxInFlight) {
+        QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
+        Instant now = clock.instant();
+        Query query = Query.submitted(id, request, now, submission);
+        if (maxInFlight > 0) {
+            Long admitted = redis.getScript(StringCodec.INSTANCE)
+                    .eval(
+                            RScript.Mode.READ_WRITE,
+                            Scripts.ADMIT_IN_FLIGHT,
+                            RScript.ReturnType.LONG,
+                            List.of(RedisKeys.tenantInFlightKey(submission.tenant())),
+                            Long.toString(now.toEpochMilli()),
+                            Long.toString(now.plus(statusTtl).toEpochMilli()),
+                            Integer.toString(maxInFlight),
+                            Long.toString(id.value()));
+            if (admitted == null || admitted == 0L) {
+                throw new InFlightLimitException(submission.tenant(), maxInFlight);
+            }
+        }
+        return query;
+    }
+
+    private void writeStatus(RBatch batch, Query query) {
+        var status = batch.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
+        status.putAllAsync(StatusRecord.queued(query));
+        status.expireAsync(statusTtl);
+    }
+
+    /** A repeat's freshly issued id was never handed out: drop its status and its place under the cap. */
+    private void forgetUnused(Query query) {
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        batch.getBucket(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE).deleteAsync();
+        batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(query.tenant()), StringCodec.INSTANCE)
+                .removeAsync(Long.toString(query.id().value()));
+        batch.execute();
     }
 }

@@ -1,15 +1,19 @@
 package dev.llmq.shared.redis;
 
+import dev.llmq.shared.query.MalformedProtocolJsonException;
+import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
-import dev.llmq.shared.query.QueryStatus;
+import dev.llmq.shared.query.QueryState;
+import dev.llmq.shared.query.TenantId;
 import java.util.List;
+import java.util.Map;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** Looks up results with a pipelined {@code GET query_result_<id>} and {@code GET} of the status key. */
+/** Looks up results with a pipelined {@code GET query_result_<id>} and {@code HGETALL} of the status hash. */
 public final class RedisResultStore implements ResultStore {
 
     private final RedissonClient redis;
@@ -22,14 +26,24 @@ public final class RedisResultStore implements ResultStore {
     public QueryLookup lookup(QueryId id) {
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         batch.<String>getBucket(RedisKeys.resultKey(id), StringCodec.INSTANCE).getAsync();
-        batch.<String>getBucket(RedisKeys.statusKey(id), StringCodec.INSTANCE).getAsync();
+        batch.<String, String>getMap(RedisKeys.statusKey(id), StringCodec.INSTANCE)
+                .readAllMapAsync();
         List<?> replies = batch.execute().getResponses();
         if (replies.get(0) instanceof String json) {
-            return new QueryLookup.Completed(json);
+            return new QueryLookup.Completed(json, ownerOf(json));
         }
-        if (replies.get(1) instanceof String status) {
-            return new QueryLookup.InProgress(QueryStatus.fromWireName(status));
+        @SuppressWarnings("unchecked")
+        Map<String, String> fields = (Map<String, String>) replies.get(1);
+        QueryState state = StatusRecord.decode(id, fields);
+        return state == null ? new QueryLookup.Unknown() : new QueryLookup.InProgress(state);
+    }
+
+    /** Outcomes stored before tenants existed, or written by hand, belong to the local tenant. */
+    private static TenantId ownerOf(String json) {
+        try {
+            return ProtocolJson.tenantOfOutcome(json);
+        } catch (MalformedProtocolJsonException ex) {
+            return TenantId.LOCAL;
         }
-        return new QueryLookup.Unknown();
     }
 }

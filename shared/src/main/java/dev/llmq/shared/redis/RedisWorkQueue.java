@@ -91,7 +91,7 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     @Override
-    public Optional<String> begin(Delivery delivery) {
+    public Optional<String> begin(Delivery delivery, Instant startedAt) {
         String stored = redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
@@ -100,7 +100,9 @@ public final class RedisWorkQueue implements WorkQueue {
                         List.of(
                                 RedisKeys.resultKey(delivery.query().id()),
                                 RedisKeys.statusKey(delivery.query().id())),
-                        QueryStatus.RUNNING.wireName());
+                        QueryStatus.RUNNING.wireName(),
+                        startedAt.toString(),
+                        Integer.toString(delivery.query().attempt()));
         return Optional.ofNullable(stored);
     }
 
@@ -118,6 +120,8 @@ public final class RedisWorkQueue implements WorkQueue {
                                 RedisKeys.partialAnswerKey(outcome.id())),
                         ProtocolJson.encode(outcome),
                         Long.toString(resultTtl.toMillis()));
+        batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(outcome.tenant()), StringCodec.INSTANCE)
+                .removeAsync(Long.toString(outcome.id().value()));
         acknowledgeAndDelete(batch, delivery.entryId());
         batch.execute();
         return stored.toCompletableFuture().join() == 1L;
@@ -146,7 +150,11 @@ public final class RedisWorkQueue implements WorkQueue {
                         RScript.Mode.READ_WRITE,
                         Scripts.PROMOTE_DUE_RETRIES,
                         RScript.ReturnType.LONG,
-                        List.of(RedisKeys.RETRY_SET, RedisKeys.QUERY_STREAM),
+                        List.of(
+                                RedisKeys.RETRY_SET,
+                                RedisKeys.HIGH_PRIORITY_STREAM,
+                                RedisKeys.QUERY_STREAM,
+                                RedisKeys.LOW_PRIORITY_STREAM),
                         Long.toString(now.toEpochMilli()),
                         Integer.toString(max),
                         RedisKeys.QUERY_FIELD);

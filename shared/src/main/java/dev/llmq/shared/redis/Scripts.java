@@ -3,19 +3,55 @@ package dev.llmq.shared.redis;
 /** The Lua scripts the work queue runs; each touches keys of one slot only. */
 final class Scripts {
 
-    /** KEYS: result, status. ARGV: running. Returns the stored outcome, or marks the query running. */
+    /**
+     * KEYS: result, status. ARGV: running, started at, attempt. Returns the stored outcome, or marks the query running
+     * (if its status still exists).
+     */
     static final String BEGIN = """
             local stored = redis.call('GET', KEYS[1])
             if stored then
               return stored
             end
-            redis.call('SET', KEYS[2], ARGV[1], 'XX', 'KEEPTTL')
+            if redis.call('EXISTS', KEYS[2]) == 1 then
+              redis.call('HSET', KEYS[2], 'status', ARGV[1], 'started_at', ARGV[2], 'attempts', ARGV[3])
+            end
             return false
             """;
 
     /** KEYS: status. ARGV: queued. A query waiting for its retry shows as queued again (if its status still exists). */
     static final String MARK_QUEUED = """
-            return redis.call('SET', KEYS[1], ARGV[1], 'XX', 'KEEPTTL')
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              redis.call('HSET', KEYS[1], 'status', ARGV[1])
+            end
+            return 'OK'
+            """;
+
+    /**
+     * KEYS: idempotency key, stream. ARGV: fingerprint:id, window ms, query field, query JSON. Returns what the key
+     * recorded earlier; else records this query and appends it, atomically, so concurrent repeats enqueue once.
+     */
+    static final String ENQUEUE_ONCE = """
+            local earlier = redis.call('GET', KEYS[1])
+            if earlier then
+              return earlier
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('XADD', KEYS[2], '*', ARGV[3], ARGV[4])
+            return false
+            """;
+
+    /**
+     * KEYS: tenant in-flight set. ARGV: now ms, until ms, cap, id. Forgets members past their time, then counts the
+     * query unless the tenant is at its cap; returns 1 if admitted.
+     */
+    static final String ADMIT_IN_FLIGHT = """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+              return 0
+            end
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+            redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+            return 1
             """;
 
     /**
@@ -77,13 +113,22 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: retry set, stream. ARGV: now (epoch ms), max, query field. Moves due retries onto the stream; atomic, so
-     * each is moved exactly once however many workers run this.
+     * KEYS: retry set, high, normal and low streams. ARGV: now (epoch ms), max, query field. Moves due retries onto the
+     * stream of their priority; atomic, so each is moved exactly once however many workers run this.
      */
     static final String PROMOTE_DUE_RETRIES = """
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
             for _, query in ipairs(due) do
-              redis.call('XADD', KEYS[2], '*', ARGV[3], query)
+              local stream = KEYS[3]
+              local ok, decoded = pcall(cjson.decode, query)
+              if ok and type(decoded) == 'table' then
+                if decoded['priority'] == 'high' then
+                  stream = KEYS[2]
+                elseif decoded['priority'] == 'low' then
+                  stream = KEYS[4]
+                end
+              end
+              redis.call('XADD', stream, '*', ARGV[3], query)
               redis.call('ZREM', KEYS[1], query)
             end
             return #due

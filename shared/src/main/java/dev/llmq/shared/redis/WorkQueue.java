@@ -25,10 +25,10 @@ public interface WorkQueue {
     List<Delivery> read(int max, Duration block);
 
     /**
-     * Marks the query running unless an outcome is already stored; returns that stored outcome's JSON if there is one,
-     * in which case the query must not be processed again.
+     * Marks the query running (its current call started at {@code startedAt}) unless an outcome is already stored;
+     * returns that stored outcome's JSON if there is one, in which case the query must not be processed again.
      */
-    Optional<String> begin(Delivery delivery);
+    Optional<String> begin(Delivery delivery, Instant startedAt);
 
     /**
      * Stores the outcome unless one exists, publishes it, and acknowledges and deletes the entry, in one round trip.

@@ -19,27 +19,36 @@ class ProtocolJsonTests {
 
         assertThat(json)
                 .isEqualTo("{\"id\":7,\"messages\":[{\"role\":\"user\",\"content\":\"Hello \\\"world\\\"\"}],"
-                        + "\"submitted_at\":\"2026-11-24T10:15:30Z\",\"attempt\":1}");
+                        + "\"submitted_at\":\"2026-11-24T10:15:30Z\",\"attempt\":1,\"tenant\":\"local\"}");
         assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
     }
 
     @Test
     void answeredOutcomeCarriesTextAsTheSeedShows() {
-        Outcome outcome = new Outcome.Answered(new QueryId(1), "Hi!", "gpt-4o-mini", new Usage(3, 2), NOW);
+        Outcome outcome = new Outcome(
+                new QueryId(1),
+                new TenantId("acme"),
+                NOW.minusSeconds(2),
+                NOW.minusSeconds(1),
+                1,
+                NOW,
+                new Outcome.Answered("Hi!", "gpt-4o-mini", new Usage(3, 2), Timing.UNKNOWN));
 
         String json = ProtocolJson.encode(outcome);
 
         assertThat(json)
                 .isEqualTo("{\"id\":1,\"status\":\"succeeded\",\"text\":\"Hi!\",\"model\":\"gpt-4o-mini\","
                         + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5},"
-                        + "\"timing\":{\"queued_ms\":0,\"model_ms\":0},"
-                        + "\"attempts\":1,\"completed_at\":\"2026-11-24T10:15:30Z\"}");
+                        + "\"timing\":{\"queued_ms\":0,\"model_ms\":0},\"attempts\":1,"
+                        + "\"submitted_at\":\"2026-11-24T10:15:28Z\",\"started_at\":\"2026-11-24T10:15:29Z\","
+                        + "\"completed_at\":\"2026-11-24T10:15:30Z\",\"tenant\":\"acme\"}");
         assertThat(ProtocolJson.decodeOutcome(json)).isEqualTo(outcome);
     }
 
     @Test
     void failedOutcomeHasAnErrorAndNoText() {
-        Outcome outcome = new Outcome.Failed(new QueryId(2), new QueryError("llm_error", "401 from provider"), NOW);
+        Outcome outcome =
+                outcome(2, new Outcome.Failed(new QueryError("llm_error", "401 from provider"), Timing.UNKNOWN));
 
         String json = ProtocolJson.encode(outcome);
 
@@ -81,12 +90,16 @@ class ProtocolJsonTests {
 
     @Test
     void aFailureAfterACallCarriesItsTiming() {
-        Outcome outcome = new Outcome.Failed(
+        Outcome outcome = new Outcome(
                 new QueryId(3),
-                new QueryError("llm_timeout", "no token"),
+                TenantId.LOCAL,
+                NOW.minusSeconds(90),
+                NOW.minusSeconds(60),
                 2,
-                new Timing(java.time.Duration.ofMillis(1500), java.time.Duration.ofMillis(60_000), null),
-                NOW);
+                NOW,
+                new Outcome.Failed(
+                        new QueryError("llm_timeout", "no token"),
+                        new Timing(java.time.Duration.ofMillis(1500), java.time.Duration.ofMillis(60_000), null)));
 
         String json = ProtocolJson.encode(outcome);
 
@@ -95,15 +108,64 @@ class ProtocolJsonTests {
     }
 
     @Test
-    void malformedJsonIsRejectedWithTheOffendingText() {
+    void malformedJsonIsRejectedKeepingTheOffendingTextOutOfTheMessage() {
         assertThatThrownBy(() -> ProtocolJson.decodeQuery("{\"id\":\"x\"}"))
                 .isInstanceOf(MalformedProtocolJsonException.class)
                 .hasMessageContaining("'id' must be a whole number")
-                .hasMessageContaining("{\"id\":\"x\"}");
+                .hasMessageNotContaining("{\"id\":\"x\"}")
+                .satisfies(ex ->
+                        assertThat(((MalformedProtocolJsonException) ex).json()).isEqualTo("{\"id\":\"x\"}"));
         assertThatThrownBy(() -> ProtocolJson.decodeQuery("not json"))
                 .isInstanceOf(MalformedProtocolJsonException.class);
         assertThatThrownBy(() -> ProtocolJson.decodeOutcome(
                         "{\"id\":1,\"status\":\"queued\",\"completed_at\":\"2026-11-24T10:15:30Z\"}"))
                 .isInstanceOf(MalformedProtocolJsonException.class);
+    }
+
+    @Test
+    void cancelledAndExpiredOutcomesCarryTheirStatusAndNoText() {
+        Outcome cancelled = outcome(4, new Outcome.Cancelled());
+        Outcome expired = new Outcome(
+                new QueryId(5), new TenantId("t1"), NOW.minusSeconds(9), null, 0, NOW, new Outcome.Expired(NOW));
+
+        assertThat(ProtocolJson.encode(cancelled))
+                .contains("\"status\":\"cancelled\"")
+                .doesNotContain("text");
+        assertThat(ProtocolJson.encode(expired))
+                .contains("\"status\":\"expired\"", "\"deadline\":\"2026-11-24T10:15:30Z\"", "\"attempts\":0")
+                .doesNotContain("started_at");
+        assertThat(ProtocolJson.decodeOutcome(ProtocolJson.encode(cancelled))).isEqualTo(cancelled);
+        assertThat(ProtocolJson.decodeOutcome(ProtocolJson.encode(expired))).isEqualTo(expired);
+        assertThat(ProtocolJson.tenantOfOutcome(ProtocolJson.encode(expired))).isEqualTo(new TenantId("t1"));
+    }
+
+    @Test
+    void aQueryCarriesItsTenantPriorityAndDeadline() {
+        Query query = Query.submitted(
+                new QueryId(11),
+                QueryRequest.ofPrompt("hi"),
+                NOW,
+                new Submission(new TenantId("acme"), Priority.HIGH, NOW.plusSeconds(60)));
+
+        String json = ProtocolJson.encode(query);
+
+        assertThat(json)
+                .contains("\"tenant\":\"acme\"", "\"priority\":\"high\"", "\"deadline\":\"2026-11-24T10:16:30Z\"");
+        assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
+        assertThat(query.expiredAt(NOW.plusSeconds(60))).isFalse();
+        assertThat(query.expiredAt(NOW.plusSeconds(61))).isTrue();
+    }
+
+    @Test
+    void anOutcomeFromBeforeTenantsBelongsToTheLocalTenant() {
+        String old = "{\"id\":1,\"status\":\"failed\",\"error\":{\"code\":\"llm_error\",\"message\":\"x\"},"
+                + "\"attempts\":1,\"completed_at\":\"2026-11-24T10:15:30Z\"}";
+
+        assertThat(ProtocolJson.decodeOutcome(old).tenant()).isEqualTo(TenantId.LOCAL);
+        assertThat(ProtocolJson.tenantOfOutcome(old)).isEqualTo(TenantId.LOCAL);
+    }
+
+    private static Outcome outcome(long id, Outcome.Result result) {
+        return new Outcome(new QueryId(id), TenantId.LOCAL, NOW.minusSeconds(3), null, 1, NOW, result);
     }
 }

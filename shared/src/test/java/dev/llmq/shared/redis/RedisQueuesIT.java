@@ -9,7 +9,10 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.query.QueryState;
 import dev.llmq.shared.query.QueryStatus;
+import dev.llmq.shared.query.TenantId;
+import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.shared.testing.TestRedis;
@@ -66,7 +69,9 @@ class RedisQueuesIT {
     @Test
     void submittedQueryIsDeliveredOnceAndItsOutcomeStoredPublishedAndAcknowledged() {
         Query query = queue.submit("What is Redis?");
-        assertThat(results.lookup(query.id())).isEqualTo(new QueryLookup.InProgress(QueryStatus.QUEUED));
+        assertThat(results.lookup(query.id()))
+                .isEqualTo(new QueryLookup.InProgress(new QueryState(
+                        query.id(), QueryStatus.QUEUED, TenantId.LOCAL, CLOCK.instant(), null, 0, null)));
 
         List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
         assertThat(deliveries).singleElement().satisfies(d -> {
@@ -76,15 +81,19 @@ class RedisQueuesIT {
         assertThat(workerB.read(10, Duration.ofMillis(50))).isEmpty();
 
         Delivery delivery = deliveries.getFirst();
-        assertThat(workerA.begin(delivery)).isEmpty();
-        assertThat(results.lookup(query.id())).isEqualTo(new QueryLookup.InProgress(QueryStatus.RUNNING));
+        Instant started = CLOCK.instant().plusSeconds(1);
+        assertThat(workerA.begin(delivery, started)).isEmpty();
+        assertThat(results.lookup(query.id()))
+                .isEqualTo(new QueryLookup.InProgress(new QueryState(
+                        query.id(), QueryStatus.RUNNING, TenantId.LOCAL, CLOCK.instant(), started, 1, null)));
 
         Outcome outcome = answer(query.id(), "Redis is a data store.");
         assertThat(workerA.finish(delivery, outcome)).isTrue();
 
         assertThat(redis().call("GET", "query_result_" + query.id())).isEqualTo(ProtocolJson.encode(outcome));
         assertThat((Long) redis().call("TTL", "query_result_" + query.id())).isBetween(3500L, 3600L);
-        assertThat(results.lookup(query.id())).isEqualTo(new QueryLookup.Completed(ProtocolJson.encode(outcome)));
+        assertThat(results.lookup(query.id()))
+                .isEqualTo(new QueryLookup.Completed(ProtocolJson.encode(outcome), TenantId.LOCAL));
         assertThat(redis().call("EXISTS", RedisKeys.statusKey(query.id()))).isEqualTo(0L);
         assertThat(redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
         assertThat(pendingCount()).isZero();
@@ -117,7 +126,7 @@ class RedisQueuesIT {
         Outcome outcome = answer(query.id(), "answer");
         redis().call("SET", RedisKeys.resultKey(query.id()), ProtocolJson.encode(outcome));
 
-        assertThat(workerA.begin(delivery)).contains(ProtocolJson.encode(outcome));
+        assertThat(workerA.begin(delivery, CLOCK.instant())).contains(ProtocolJson.encode(outcome));
         workerA.discard(delivery);
 
         assertThat(pendingCount()).isZero();
@@ -259,8 +268,12 @@ class RedisQueuesIT {
             notifications.subscribe(listener(received, resubscribed));
             Query query = queue.submit("notify me");
             Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
-            Outcome outcome =
-                    new Outcome.Failed(query.id(), new QueryError(QueryError.LLM_ERROR, "boom"), CLOCK.instant());
+            Outcome outcome = Outcome.of(
+                    query,
+                    null,
+                    1,
+                    CLOCK.instant(),
+                    new Outcome.Failed(new QueryError(QueryError.LLM_ERROR, "boom"), Timing.UNKNOWN));
 
             workerA.finish(delivery, outcome);
 
@@ -285,7 +298,14 @@ class RedisQueuesIT {
     }
 
     private static Outcome answer(QueryId id, String text) {
-        return new Outcome.Answered(id, text, "gpt-4o-mini", new Usage(4, 5), CLOCK.instant());
+        return new Outcome(
+                id,
+                TenantId.LOCAL,
+                CLOCK.instant(),
+                CLOCK.instant(),
+                1,
+                CLOCK.instant(),
+                new Outcome.Answered(text, "gpt-4o-mini", new Usage(4, 5), Timing.UNKNOWN));
     }
 
     private static TestRedis redis() {

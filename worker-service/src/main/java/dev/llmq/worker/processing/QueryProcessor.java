@@ -71,7 +71,17 @@ final class QueryProcessor {
             finish(delivery, deliveryAttemptsExceeded(delivery));
             return;
         }
-        if (queue.begin(delivery).isPresent()) {
+        Instant now = clock.instant();
+        if (query.expiredAt(now)) {
+            log.info(
+                    "query={} entry={} expired: no LLM call started by {}",
+                    query.id(),
+                    delivery.entryId(),
+                    query.deadline());
+            finish(delivery, Outcome.of(query, null, query.attempt() - 1, now, new Outcome.Expired(query.deadline())));
+            return;
+        }
+        if (queue.begin(delivery, now).isPresent()) {
             log.info(
                     "query={} entry={} already has an outcome; acknowledged without calling the LLM",
                     query.id(),
@@ -124,14 +134,12 @@ final class QueryProcessor {
                     answer.timeToFirstToken());
             finish(
                     delivery,
-                    new Outcome.Answered(
-                            query.id(),
-                            answer.text(),
-                            answer.model(),
-                            answer.usage(),
+                    Outcome.of(
+                            query,
+                            started,
                             query.attempt(),
-                            timing,
-                            answered));
+                            answered,
+                            new Outcome.Answered(answer.text(), answer.model(), answer.usage(), timing)));
         } catch (LlmCallException ex) {
             afterFailure(delivery, route, ex, timingUntilNow(query, started));
         } catch (RuntimeException ex) {
@@ -174,7 +182,14 @@ final class QueryProcessor {
                 ? new QueryError(
                         ex.error().code(), ex.error().message() + " (gave up after " + query.attempt() + " attempts)")
                 : ex.error();
-        finish(delivery, new Outcome.Failed(query.id(), error, query.attempt(), timing, clock.instant()));
+        finish(
+                delivery,
+                Outcome.of(
+                        query,
+                        timing.callStartedAt(query.submittedAt()),
+                        query.attempt(),
+                        clock.instant(),
+                        new Outcome.Failed(error, timing)));
     }
 
     /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */
@@ -189,24 +204,31 @@ final class QueryProcessor {
 
     private Outcome deadlineExceeded(Query query, String when) {
         log.info("query={} passed its deadline of {} {}", query.id(), deadline, when);
-        return new Outcome.Failed(
-                query.id(),
-                new QueryError(
-                        QueryError.DEADLINE_EXCEEDED,
-                        "the query could not be answered within " + deadline + " of its submission (" + when + ")"),
+        return Outcome.of(
+                query,
+                null,
                 query.attempt(),
-                clock.instant());
+                clock.instant(),
+                new Outcome.Failed(
+                        new QueryError(
+                                QueryError.DEADLINE_EXCEEDED,
+                                "the query could not be answered within " + deadline + " of its submission (" + when
+                                        + ")"),
+                        Timing.UNKNOWN));
     }
 
     private Outcome deliveryAttemptsExceeded(Delivery delivery) {
-        return new Outcome.Failed(
-                delivery.query().id(),
-                new QueryError(
-                        QueryError.DELIVERY_ATTEMPTS_EXCEEDED,
-                        "the query was delivered " + delivery.deliveryCount() + " times (at most " + maxDeliveries
-                                + " allowed) and no worker completed it"),
+        return Outcome.of(
+                delivery.query(),
+                null,
                 delivery.query().attempt(),
-                clock.instant());
+                clock.instant(),
+                new Outcome.Failed(
+                        new QueryError(
+                                QueryError.DELIVERY_ATTEMPTS_EXCEEDED,
+                                "the query was delivered " + delivery.deliveryCount() + " times (at most "
+                                        + maxDeliveries + " allowed) and no worker completed it"),
+                        Timing.UNKNOWN));
     }
 
     private void finish(Delivery delivery, Outcome outcome) {

@@ -13,6 +13,7 @@ import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.RedisKeys;
+import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisCli;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.worker.llm.LlmFailures;
@@ -82,14 +83,15 @@ class QueryProcessingIT {
 
         String json = awaitOutcome(id);
 
-        assertThat(ProtocolJson.decodeOutcome(json)).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
-            assertThat(answered.text()).isEqualTo("Answer to: What is a stream?");
-            assertThat(answered.model()).isEqualTo("gpt-4o-mini");
-            assertThat(answered.usage()).isEqualTo(new Usage(5, 7));
-            assertThat(answered.timing().queued()).isGreaterThanOrEqualTo(Duration.ZERO);
-            assertThat(answered.timing().model()).isPositive();
-            assertThat(answered.timing().firstToken()).isNotNull();
-        });
+        assertThat(ProtocolJson.decodeOutcome(json).result())
+                .isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+                    assertThat(answered.text()).isEqualTo("Answer to: What is a stream?");
+                    assertThat(answered.model()).isEqualTo("gpt-4o-mini");
+                    assertThat(answered.usage()).isEqualTo(new Usage(5, 7));
+                    assertThat(answered.timing().queued()).isGreaterThanOrEqualTo(Duration.ZERO);
+                    assertThat(answered.timing().model()).isPositive();
+                    assertThat(answered.timing().firstToken()).isNotNull();
+                });
         assertThat(llm.getRequestCount()).isEqualTo(callsBefore + 1);
         // other tests' retries pass through the same stream: wait for it to drain
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -161,7 +163,7 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(new QueryId(id)));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
             assertThat(answered.text()).isEqualTo("Local answer");
             assertThat(answered.model()).isEqualTo("qwen3");
         });
@@ -175,7 +177,7 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.error().code()).isEqualTo(LlmFailures.UNAUTHORIZED);
             assertThat(failed.error().message()).contains("401", "Incorrect API key");
         });
@@ -199,9 +201,9 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
             assertThat(answered.text()).isEqualTo("Answer to: flaky once please");
-            assertThat(answered.attempts()).isEqualTo(2);
+            assertThat(outcome.attempts()).isEqualTo(2);
         });
         assertThat(CALLS.get("flaky once please")).hasSize(2);
         assertThat(server.redis().call("ZCARD", RedisKeys.RETRY_SET)).isEqualTo(0L);
@@ -213,7 +215,7 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOf(Outcome.Answered.class);
+        assertThat(outcome.result()).isInstanceOf(Outcome.Answered.class);
         List<Instant> calls = CALLS.get("throttled once please");
         assertThat(calls).hasSize(2);
         assertThat(Duration.between(calls.get(0), calls.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
@@ -225,10 +227,10 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.error().code()).isEqualTo(LlmFailures.SERVER_ERROR);
             assertThat(failed.error().message()).contains("gave up after 3 attempts");
-            assertThat(failed.attempts()).isEqualTo(3);
+            assertThat(outcome.attempts()).isEqualTo(3);
             assertThat(failed.timing().queued()).isPositive();
         });
         assertThat(CALLS.get("explode forever please")).hasSize(3);
@@ -240,9 +242,9 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.error().code()).isEqualTo(LlmFailures.STREAM_CUT);
-            assertThat(failed.attempts()).isEqualTo(3);
+            assertThat(outcome.attempts()).isEqualTo(3);
         });
         assertThat(CALLS.get("cut stream please")).hasSize(3);
     }
@@ -253,10 +255,10 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.error().code()).isEqualTo(LlmFailures.TIMEOUT);
             assertThat(failed.error().message()).contains("no token within");
-            assertThat(failed.attempts()).isEqualTo(3);
+            assertThat(outcome.attempts()).isEqualTo(3);
         });
     }
 
@@ -274,10 +276,10 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(new QueryId(id)));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.error().code()).isEqualTo(QueryError.DEADLINE_EXCEEDED);
             assertThat(failed.error().message()).contains("llm_server_error");
-            assertThat(failed.attempts()).isEqualTo(1);
+            assertThat(outcome.attempts()).isEqualTo(1);
         });
     }
 
@@ -294,7 +296,7 @@ class QueryProcessingIT {
     @Test
     void aRedeliveredQueryWhoseOutcomeExistsIsAcknowledgedWithoutCallingTheLlm() {
         QueryId id = new QueryId(900_001);
-        Outcome existing = new Outcome.Answered(id, "earlier answer", "gpt-4o-mini", Usage.NONE, Instant.now());
+        Outcome existing = Outcomes.answered(id, "earlier answer");
         server.redis().call("SET", RedisKeys.resultKey(id), ProtocolJson.encode(existing));
         int callsBefore = llm.getRequestCount();
 
@@ -324,7 +326,7 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+        assertThat(outcome.result()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.error().code()).isEqualTo(QueryError.DELIVERY_ATTEMPTS_EXCEEDED);
             assertThat(failed.error().message()).contains("delivered 7 times");
         });

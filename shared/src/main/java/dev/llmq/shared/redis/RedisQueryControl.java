@@ -1,0 +1,104 @@
+package dev.llmq.shared.redis;
+
+import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.ProtocolJson;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.query.QueryState;
+import dev.llmq.shared.query.TenantId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Stores cancelled and expired outcomes with the workers' own finish script (first stored outcome wins), so a worker
+ * that finishes at the same moment cannot overwrite them, nor they it. A cancel is also published on
+ * {@link RedisKeys#CANCELLATIONS_CHANNEL} for the worker holding the query to abort its LLM call; the stream entry
+ * stays and is acknowledged without an LLM call by whichever worker reads it.
+ */
+public final class RedisQueryControl implements QueryControl {
+
+    private final RedissonClient redis;
+    private final ResultStore store;
+    private final Clock clock;
+    private final Duration resultTtl;
+
+    public RedisQueryControl(RedissonClient redis, ResultStore store, Clock clock, Duration resultTtl) {
+        this.redis = redis;
+        this.store = store;
+        this.clock = clock;
+        this.resultTtl = resultTtl;
+    }
+
+    @Override
+    public CancelResult cancel(QueryId id, TenantId tenant) {
+        return switch (store.lookup(id)) {
+            case QueryLookup.Completed completed
+            when completed.tenant().equals(tenant) -> new CancelResult.AlreadyEnded(completed.json());
+            case QueryLookup.InProgress inProgress
+            when inProgress.tenant().equals(tenant) -> {
+                QueryState state = inProgress.state();
+                String json = ProtocolJson.encode(outcome(state, new Outcome.Cancelled()));
+                yield store(state, json, true)
+                        ? new CancelResult.Cancelled(json)
+                        : new CancelResult.AlreadyEnded(storedOutcome(id));
+            }
+            default -> new CancelResult.NotFound();
+        };
+    }
+
+    @Override
+    public String expire(QueryState state) {
+        Objects.requireNonNull(state.deadline(), "only a query with a deadline expires");
+        String json = ProtocolJson.encode(outcome(state, new Outcome.Expired(state.deadline())));
+        return store(state, json, false) ? json : storedOutcome(state.id());
+    }
+
+    private Outcome outcome(QueryState state, Outcome.Result result) {
+        return new Outcome(
+                state.id(),
+                state.tenant(),
+                state.submittedAt(),
+                state.startedAt(),
+                state.attempts(),
+                clock.instant(),
+                result);
+    }
+
+    /** Stores the outcome unless one exists; returns whether this one was stored. */
+    private boolean store(QueryState state, String json, boolean announceCancel) {
+        QueryId id = state.id();
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        var stored = batch.getScript(StringCodec.INSTANCE)
+                .<Long>evalAsync(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.FINISH,
+                        RScript.ReturnType.LONG,
+                        List.of(RedisKeys.resultKey(id), RedisKeys.statusKey(id), RedisKeys.partialAnswerKey(id)),
+                        json,
+                        Long.toString(resultTtl.toMillis()));
+        batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(state.tenant()), StringCodec.INSTANCE)
+                .removeAsync(Long.toString(id.value()));
+        if (announceCancel) {
+            batch.getTopic(RedisKeys.CANCELLATIONS_CHANNEL, StringCodec.INSTANCE)
+                    .publishAsync(Long.toString(id.value()));
+        }
+        batch.execute();
+        return stored.toCompletableFuture().join() == 1L;
+    }
+
+    private String storedOutcome(QueryId id) {
+        String json = redis.<String>getBucket(RedisKeys.resultKey(id), StringCodec.INSTANCE)
+                .get();
+        if (json == null) {
+            throw new IllegalStateException("query " + id + " has no stored outcome although storing one was refused");
+        }
+        return json;
+    }
+}
