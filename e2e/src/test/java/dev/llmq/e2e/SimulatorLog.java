@@ -11,7 +11,13 @@ record SimulatorLog(List<Call> calls) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One request the simulator received. */
-    record Call(long arrivedAtMillis, String prompt, String outcome, int status) {}
+    record Call(
+            long arrivedAtMillis,
+            String prompt,
+            String outcome,
+            int status,
+            boolean clientDisconnected,
+            boolean completed) {}
 
     static SimulatorLog read(Cluster cluster) {
         JsonNode root = JSON.readTree(
@@ -23,7 +29,9 @@ record SimulatorLog(List<Call> calls) {
                     entry.path("arrived_at_epoch_millis").asLong(),
                     entry.path("last_user_message").asString(""),
                     entry.path("outcome").asString(""),
-                    entry.path("status_code").asInt()));
+                    entry.path("status_code").asInt(),
+                    entry.path("client_disconnected").asBoolean(),
+                    entry.path("completed").asBoolean()));
         }
         return new SimulatorLog(calls);
     }

@@ -1,6 +1,7 @@
 package dev.llmq.shared.redis;
 
 import dev.llmq.shared.query.MalformedProtocolJsonException;
+import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.ProtocolJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,51 +32,46 @@ final class EntryDecoder {
         this.consumer = consumer;
     }
 
-    /** {@code deliveryCounts} holds counts for claimed entries; entries not in it are first deliveries. */
-    List<Delivery> decode(Map<StreamMessageId, Map<String, String>> entries, Map<String, Long> deliveryCounts) {
+    /**
+     * Decodes entries read from the stream of {@code stream}; {@code deliveryCounts} holds counts for claimed entries
+     * (by entry id), entries not in it are first deliveries.
+     */
+    List<Delivery> decode(
+            Priority stream, Map<StreamMessageId, Map<String, String>> entries, Map<String, Long> deliveryCounts) {
         List<Delivery> deliveries = new ArrayList<>(entries.size());
         for (var entry : entries.entrySet()) {
-            String entryId = entry.getKey().toString();
+            String entryId = EntryIds.of(stream, entry.getKey());
             String json = entry.getValue().getOrDefault(RedisKeys.QUERY_FIELD, "");
             try {
                 deliveries.add(new Delivery(
                         entryId, ProtocolJson.decodeQuery(json), deliveryCounts.getOrDefault(entryId, 1L)));
             } catch (MalformedProtocolJsonException ex) {
-                deadLetter(entry.getKey(), entry.getValue(), ex);
+                deadLetter(stream, entry.getKey(), entry.getValue(), ex);
             }
         }
         return deliveries;
     }
 
-    private void deadLetter(StreamMessageId id, Map<String, String> fields, MalformedProtocolJsonException ex) {
+    private void deadLetter(
+            Priority stream, StreamMessageId id, Map<String, String> fields, MalformedProtocolJsonException ex) {
         log.error(
                 "Stream entry {} holds no valid query; moved to {}: {}",
-                id,
+                EntryIds.of(stream, id),
                 RedisKeys.DEAD_LETTER_STREAM,
                 ex.getMessage());
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         batch.<String, String>getStream(RedisKeys.DEAD_LETTER_STREAM, StringCodec.INSTANCE)
                 .addAsync(StreamAddArgs.entries(Map.of(
-                                "entry", id.toString(),
+                                "entry", EntryIds.of(stream, id),
                                 "fields", fields.toString(),
                                 "reason", String.valueOf(ex.getMessage()),
                                 "consumer", consumer))
                         .trimNonStrict()
                         .maxLen(DEAD_LETTERS_KEPT)
                         .noLimit());
-        var stream = batch.<String, String>getStream(RedisKeys.QUERY_STREAM, StringCodec.INSTANCE);
-        stream.ackAsync(RedisKeys.WORKER_GROUP, id);
-        stream.removeAsync(id);
+        var entries = batch.<String, String>getStream(RedisKeys.queryStream(stream), StringCodec.INSTANCE);
+        entries.ackAsync(RedisKeys.WORKER_GROUP, id);
+        entries.removeAsync(id);
         batch.execute();
-    }
-
-    static StreamMessageId parseId(String entryId) {
-        int dash = entryId.indexOf('-');
-        if (dash < 0) {
-            throw new IllegalArgumentException("not a stream entry id: " + entryId);
-        }
-        return new StreamMessageId(
-                Long.parseUnsignedLong(entryId.substring(0, dash)),
-                Long.parseUnsignedLong(entryId.substring(dash + 1)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmq.shared.redis;
 
 import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryStatus;
@@ -8,21 +9,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RStream;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.PendingEntry;
 import org.redisson.api.stream.StreamCreateGroupArgs;
 import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamMultiReadGroupArgs;
 import org.redisson.api.stream.StreamReadGroupArgs;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
@@ -39,17 +44,21 @@ public final class RedisWorkQueue implements WorkQueue {
     private static final Logger log = LoggerFactory.getLogger(RedisWorkQueue.class);
 
     private final RedissonClient redis;
-    private final RStream<String, String> stream;
     private final String consumer;
     private final Duration resultTtl;
     private final EntryDecoder decoder;
+    private final PriorityShares shares;
 
     public RedisWorkQueue(RedissonClient redis, String consumer, Duration resultTtl) {
+        this(redis, consumer, resultTtl, new PriorityShares(PriorityShares.DEFAULT_WEIGHTS));
+    }
+
+    public RedisWorkQueue(RedissonClient redis, String consumer, Duration resultTtl, PriorityShares shares) {
         this.redis = redis;
-        this.stream = redis.getStream(RedisKeys.QUERY_STREAM, StringCodec.INSTANCE);
         this.consumer = consumer;
         this.resultTtl = resultTtl;
         this.decoder = new EntryDecoder(redis, consumer);
+        this.shares = shares;
     }
 
     @Override
@@ -59,26 +68,39 @@ public final class RedisWorkQueue implements WorkQueue {
 
     @Override
     public void ensureGroup() {
-        try {
-            // from the start of the stream: queries submitted before any worker existed are read too
-            stream.createGroup(StreamCreateGroupArgs.name(RedisKeys.WORKER_GROUP)
-                    .id(StreamMessageId.ALL)
-                    .makeStream());
-        } catch (RedisException ex) {
-            if (!String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
-                throw ex;
+        for (Priority level : Priority.values()) {
+            try {
+                // from the start of the stream: queries submitted before any worker existed are read too
+                stream(level)
+                        .createGroup(StreamCreateGroupArgs.name(RedisKeys.WORKER_GROUP)
+                                .id(StreamMessageId.ALL)
+                                .makeStream());
+            } catch (RedisException ex) {
+                if (!String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
+                    throw ex;
+                }
             }
         }
     }
 
+    /**
+     * Offers each priority stream its weighted share of {@code max} in one pipelined round of non-blocking reads, gives
+     * the shares of streams that ran dry to the others (highest first), and blocks on all three streams only when none
+     * had anything.
+     */
     @Override
     public List<Delivery> read(int max, Duration block) {
-        Map<StreamMessageId, Map<String, String>> entries;
         try {
-            entries = stream.readGroup(
-                    RedisKeys.WORKER_GROUP,
-                    consumer,
-                    StreamReadGroupArgs.neverDelivered().count(max).timeout(block));
+            int[] plan = shares.plan(max);
+            boolean[] mayHaveMore = new boolean[3];
+            List<Delivery> deliveries = readPlanned(plan, mayHaveMore);
+            for (Priority level : Priority.values()) {
+                int left = max - deliveries.size();
+                if (left > 0 && (plan[level.ordinal()] == 0 || mayHaveMore[level.ordinal()])) {
+                    deliveries.addAll(readNow(level, left));
+                }
+            }
+            return deliveries.isEmpty() && !block.isZero() ? readBlocking(max, block) : deliveries;
         } catch (RedisException ex) {
             if (!String.valueOf(ex.getMessage()).contains("NOGROUP")) {
                 throw ex;
@@ -87,7 +109,79 @@ public final class RedisWorkQueue implements WorkQueue {
             ensureGroup();
             return List.of();
         }
-        return decoder.decode(entries, Map.of());
+    }
+
+    private List<Delivery> readPlanned(int[] plan, boolean[] mayHaveMore) {
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        List<RFuture<Map<StreamMessageId, Map<String, String>>>> replies = new ArrayList<>();
+        for (Priority level : Priority.values()) {
+            int count = plan[level.ordinal()];
+            replies.add(
+                    count == 0
+                            ? null
+                            : batch.<String, String>getStream(RedisKeys.queryStream(level), StringCodec.INSTANCE)
+                                    .readGroupAsync(
+                                            RedisKeys.WORKER_GROUP,
+                                            consumer,
+                                            StreamReadGroupArgs.neverDelivered().count(count)));
+        }
+        if (replies.stream().allMatch(Objects::isNull)) {
+            return new ArrayList<>();
+        }
+        batch.execute();
+        List<Delivery> deliveries = new ArrayList<>();
+        for (Priority level : Priority.values()) {
+            var reply = replies.get(level.ordinal());
+            if (reply != null) {
+                Map<StreamMessageId, Map<String, String>> entries =
+                        reply.toCompletableFuture().join();
+                mayHaveMore[level.ordinal()] = entries.size() == plan[level.ordinal()];
+                deliveries.addAll(decoder.decode(level, entries, Map.of()));
+            }
+        }
+        return deliveries;
+    }
+
+    private List<Delivery> readNow(Priority level, int max) {
+        return decoder.decode(
+                level,
+                stream(level)
+                        .readGroup(
+                                RedisKeys.WORKER_GROUP,
+                                consumer,
+                                StreamReadGroupArgs.neverDelivered().count(max)),
+                Map.of());
+    }
+
+    /**
+     * Waits for the first entry on any stream. Each stream may return up to a third of {@code max} (at least one), so
+     * a worker with fewer than three free slots may get up to two entries more than it asked for.
+     */
+    private List<Delivery> readBlocking(int max, Duration block) {
+        Map<String, Map<StreamMessageId, Map<String, String>>> entries = stream(Priority.HIGH)
+                .readGroup(
+                        RedisKeys.WORKER_GROUP,
+                        consumer,
+                        StreamMultiReadGroupArgs.greaterThan(
+                                        StreamMessageId.NEVER_DELIVERED,
+                                        RedisKeys.QUERY_STREAM,
+                                        StreamMessageId.NEVER_DELIVERED,
+                                        RedisKeys.LOW_PRIORITY_STREAM,
+                                        StreamMessageId.NEVER_DELIVERED)
+                                .count(Math.max(1, max / 3))
+                                .timeout(block));
+        List<Delivery> deliveries = new ArrayList<>();
+        for (Priority level : Priority.values()) {
+            var read = entries.get(RedisKeys.queryStream(level));
+            if (read != null) {
+                deliveries.addAll(decoder.decode(level, read, Map.of()));
+            }
+        }
+        return deliveries;
+    }
+
+    private RStream<String, String> stream(Priority level) {
+        return redis.getStream(RedisKeys.queryStream(level), StringCodec.INSTANCE);
     }
 
     @Override
@@ -169,8 +263,8 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     private void acknowledgeAndDelete(RBatch batch, String entryId) {
-        var batchStream = batch.<String, String>getStream(RedisKeys.QUERY_STREAM, StringCodec.INSTANCE);
-        StreamMessageId id = EntryDecoder.parseId(entryId);
+        var batchStream = batch.<String, String>getStream(EntryIds.streamKeyOf(entryId), StringCodec.INSTANCE);
+        StreamMessageId id = EntryIds.idOf(entryId);
         batchStream.ackAsync(RedisKeys.WORKER_GROUP, id);
         batchStream.removeAsync(id);
     }
@@ -180,49 +274,67 @@ public final class RedisWorkQueue implements WorkQueue {
         if (entryIds.isEmpty()) {
             return Set.of();
         }
-        Object[] args = groupConsumerAnd(entryIds);
-        List<Object> lost = redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.KEEP_ALIVE,
-                        RScript.ReturnType.LIST,
-                        List.of(RedisKeys.QUERY_STREAM),
-                        args);
-        Set<String> result = new HashSet<>();
-        for (Object entryId : lost) {
-            result.add(entryId.toString());
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        List<RFuture<List<Object>>> replies = new ArrayList<>();
+        byStream(entryIds)
+                .forEach((level, ids) -> replies.add(batch.getScript(StringCodec.INSTANCE)
+                        .evalAsync(
+                                RScript.Mode.READ_WRITE,
+                                Scripts.KEEP_ALIVE,
+                                RScript.ReturnType.LIST,
+                                List.of(RedisKeys.queryStream(level)),
+                                groupConsumerAnd(level, ids))));
+        batch.execute();
+        Set<String> lost = new HashSet<>();
+        for (int i = 0; i < replies.size(); i++) {
+            for (Object entryId : replies.get(i).toCompletableFuture().join()) {
+                lost.add(entryId.toString());
+            }
         }
-        return result;
+        return lost;
     }
 
     @Override
     public List<Delivery> claimAbandoned(Duration minIdle, int max, Set<String> inFlight) {
-        List<PendingEntry> idle = stream.listPending(
-                RedisKeys.WORKER_GROUP,
-                StreamMessageId.MIN,
-                StreamMessageId.MAX,
-                minIdle.toMillis(),
-                TimeUnit.MILLISECONDS,
-                max);
+        List<Delivery> claimed = new ArrayList<>();
+        for (Priority level : Priority.values()) {
+            if (claimed.size() < max) {
+                claimed.addAll(claimAbandoned(level, minIdle, max - claimed.size(), inFlight));
+            }
+        }
+        return claimed;
+    }
+
+    private List<Delivery> claimAbandoned(Priority level, Duration minIdle, int max, Set<String> inFlight) {
+        List<PendingEntry> idle = stream(level)
+                .listPending(
+                        RedisKeys.WORKER_GROUP,
+                        StreamMessageId.MIN,
+                        StreamMessageId.MAX,
+                        minIdle.toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        max);
         List<StreamMessageId> abandoned = new ArrayList<>();
         Map<String, Long> deliveries = new HashMap<>();
         for (PendingEntry entry : idle) {
-            if (!inFlight.contains(entry.getId().toString())) {
+            String entryId = EntryIds.of(level, entry.getId());
+            if (!inFlight.contains(entryId)) {
                 abandoned.add(entry.getId());
-                deliveries.put(entry.getId().toString(), entry.getDeliveryCount() + 1);
+                deliveries.put(entryId, entry.getDeliveryCount() + 1);
             }
         }
         if (abandoned.isEmpty()) {
             return List.of();
         }
         // XCLAIM with min-idle claims only entries still idle: an owner that just refreshed keeps its entry
-        Map<StreamMessageId, Map<String, String>> claimed = stream.claim(
-                RedisKeys.WORKER_GROUP,
-                consumer,
-                minIdle.toMillis(),
-                TimeUnit.MILLISECONDS,
-                abandoned.toArray(StreamMessageId[]::new));
-        return decoder.decode(claimed, deliveries);
+        Map<StreamMessageId, Map<String, String>> claimed = stream(level)
+                .claim(
+                        RedisKeys.WORKER_GROUP,
+                        consumer,
+                        minIdle.toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        abandoned.toArray(StreamMessageId[]::new));
+        return decoder.decode(level, claimed, deliveries);
     }
 
     @Override
@@ -230,36 +342,57 @@ public final class RedisWorkQueue implements WorkQueue {
         if (entryIds.isEmpty()) {
             return;
         }
-        Object[] args = groupConsumerAnd(entryIds);
-        redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.RELEASE,
-                        RScript.ReturnType.STRING,
-                        List.of(RedisKeys.QUERY_STREAM),
-                        args);
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        byStream(entryIds)
+                .forEach((level, ids) -> batch.getScript(StringCodec.INSTANCE)
+                        .evalAsync(
+                                RScript.Mode.READ_WRITE,
+                                Scripts.RELEASE,
+                                RScript.ReturnType.STRING,
+                                List.of(RedisKeys.queryStream(level)),
+                                groupConsumerAnd(level, ids)));
+        batch.execute();
     }
 
     @Override
     public long removeIdleConsumers(Duration idleFor) {
-        Long removed = redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.REMOVE_IDLE_CONSUMERS,
-                        RScript.ReturnType.LONG,
-                        List.of(RedisKeys.QUERY_STREAM),
-                        RedisKeys.WORKER_GROUP,
-                        Long.toString(idleFor.toMillis()),
-                        consumer);
-        return removed == null ? 0 : removed;
+        long removed = 0;
+        for (Priority level : Priority.values()) {
+            Long count = redis.getScript(StringCodec.INSTANCE)
+                    .eval(
+                            RScript.Mode.READ_WRITE,
+                            Scripts.REMOVE_IDLE_CONSUMERS,
+                            RScript.ReturnType.LONG,
+                            List.of(RedisKeys.queryStream(level)),
+                            RedisKeys.WORKER_GROUP,
+                            Long.toString(idleFor.toMillis()),
+                            consumer);
+            removed += count == null ? 0 : count;
+        }
+        return removed;
     }
 
-    /** The ARGV of the per-entry scripts: group, consumer, then the entry ids. */
-    private Object[] groupConsumerAnd(Collection<String> entryIds) {
-        List<Object> args = new ArrayList<>(entryIds.size() + 2);
+    private static Map<Priority, List<String>> byStream(Collection<String> entryIds) {
+        Map<Priority, List<String>> byStream = new EnumMap<>(Priority.class);
+        for (String entryId : entryIds) {
+            byStream.computeIfAbsent(EntryIds.streamOf(entryId), level -> new ArrayList<>())
+                    .add(entryId);
+        }
+        return byStream;
+    }
+
+    /**
+     * The ARGV of the per-entry scripts: group, consumer, then the entry ids as Redis knows them; the scripts answer
+     * with the same ids, which {@link #keepAlive} maps back by the stream's prefix.
+     */
+    private Object[] groupConsumerAnd(Priority level, List<String> entryIds) {
+        List<Object> args = new ArrayList<>(entryIds.size() + 3);
         args.add(RedisKeys.WORKER_GROUP);
         args.add(consumer);
-        args.addAll(entryIds);
+        args.add(level == Priority.NORMAL ? "" : level.wireName() + ":");
+        for (String entryId : entryIds) {
+            args.add(EntryIds.idOf(entryId).toString());
+        }
         return args.toArray();
     }
 }

@@ -68,25 +68,28 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: stream. ARGV: group, consumer, entry ids. Resets the idle time of the entries the consumer still owns (no
-     * delivery counted); returns the ids it no longer owns.
+     * KEYS: stream. ARGV: group, consumer, prefix, entry ids. Resets the idle time of the entries the consumer still
+     * owns (no delivery counted); returns the ids it no longer owns, each with the prefix.
      */
     static final String KEEP_ALIVE = """
             local lost = {}
-            for i = 3, #ARGV do
+            for i = 4, #ARGV do
               local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
               if #pending == 1 and pending[1][2] == ARGV[2] then
                 redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
               else
-                table.insert(lost, ARGV[i])
+                table.insert(lost, ARGV[3] .. ARGV[i])
               end
             end
             return lost
             """;
 
-    /** KEYS: stream. ARGV: group, consumer, entry ids. Makes the entries look long idle so the next claim takes them. */
+    /**
+     * KEYS: stream. ARGV: group, consumer, prefix (unused), entry ids. Makes the entries look long idle so the next
+     * claim takes them.
+     */
     static final String RELEASE = """
-            for i = 3, #ARGV do
+            for i = 4, #ARGV do
               redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'IDLE', 86400000, 'JUSTID')
             end
             return 'OK'

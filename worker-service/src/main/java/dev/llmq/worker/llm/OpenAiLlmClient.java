@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -30,7 +31,11 @@ import java.util.function.Consumer;
  */
 public final class OpenAiLlmClient implements LlmClient {
 
-    /** LLM calls run on their own virtual threads, so a stalled one can be abandoned. */
+    /**
+     * LLM calls run on their own virtual threads, so a stalled or cancelled one can be aborted: interrupting a virtual
+     * thread blocked on a socket closes that socket (the provider sees the client disconnect), and the call's own
+     * thread then unwinds the stream, since okhttp's sources must not be closed from another thread.
+     */
     private static final ExecutorService CALLS = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("llm-call-", 0).factory());
 
@@ -52,24 +57,33 @@ public final class OpenAiLlmClient implements LlmClient {
                         ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
         StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime(), onText);
-        CompletableFuture<LlmAnswer> call = CompletableFuture.supplyAsync(() -> stream(params, answer), CALLS);
+        CompletableFuture<LlmAnswer> result = new CompletableFuture<>();
+        Future<?> call = CALLS.submit(() -> {
+            try {
+                result.complete(stream(params, answer));
+            } catch (Throwable ex) {
+                result.completeExceptionally(ex);
+            }
+        });
         try {
-            CompletableFuture.anyOf(answer.firstTokenArrived(), call)
+            CompletableFuture.anyOf(answer.firstTokenArrived(), result)
                     .get(firstTokenTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get();
         } catch (TimeoutException ex) {
-            abandon(call);
+            call.cancel(true);
             throw new LlmCallException(
                     new QueryError(LlmFailures.TIMEOUT, "the LLM provider sent no token within " + firstTokenTimeout),
                     true,
                     ex);
         } catch (ExecutionException ex) {
-            // the call failed before any token: reported below with its own cause
+            throw ex.getCause() instanceof RuntimeException cause
+                    ? LlmFailures.classify(cause)
+                    : new CompletionException(ex);
         } catch (InterruptedException ex) {
-            abandon(call);
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new LlmCallException(new QueryError(LlmFailures.TIMEOUT, "the LLM call was interrupted"), true, ex);
         }
-        return await(call);
     }
 
     /**
@@ -104,23 +118,6 @@ public final class OpenAiLlmClient implements LlmClient {
             throw answer.failure(ex);
         }
         return answer.complete();
-    }
-
-    /**
-     * Gives up on a call that stalled: the query moves on at once, holding no slot, while the abandoned call ends by the
-     * SDK's read or request timeout on its own virtual thread (closing its stream from here is not safe: okhttp's
-     * sources are single-threaded).
-     */
-    private static void abandon(CompletableFuture<LlmAnswer> call) {
-        call.cancel(true);
-    }
-
-    private static LlmAnswer await(CompletableFuture<LlmAnswer> call) {
-        try {
-            return call.join();
-        } catch (CompletionException ex) {
-            throw ex.getCause() instanceof RuntimeException cause ? LlmFailures.classify(cause) : ex;
-        }
     }
 
     /** The chat completion request for a query: its conversation, model (else the default) and options. */

@@ -1,5 +1,6 @@
 package dev.llmq.worker.processing;
 
+import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.redis.Delivery;
 import java.time.Duration;
 import java.util.Map;
@@ -7,17 +8,39 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The queries this worker is processing, each on its own virtual thread, bounded by a fixed number of slots. Slots are
- * reserved before reading the stream, so the worker never holds entries it has no room for.
+ * reserved before reading the stream, so the worker never holds entries it has no room for (but for the few a
+ * blocking read may return beyond them, which wait for a slot). A cancelled query's thread is told so and
+ * interrupted, which aborts its LLM call.
  */
 final class InFlightQueries {
 
     private final int capacity;
     private final Semaphore slots;
-    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    /** One query being processed: its thread, and whether a client cancelled it. */
+    private record Running(QueryId id, Thread thread, boolean[] cancelled) {
+
+        BooleanSupplier cancelledSignal() {
+            return () -> {
+                synchronized (cancelled) {
+                    return cancelled[0];
+                }
+            };
+        }
+
+        void cancel() {
+            synchronized (cancelled) {
+                cancelled[0] = true;
+            }
+            thread.interrupt();
+        }
+    }
 
     InFlightQueries(int capacity) {
         this.capacity = capacity;
@@ -47,20 +70,40 @@ final class InFlightQueries {
         }
     }
 
-    /** Runs {@code work} for a delivery on a new virtual thread, in a slot reserved before. */
-    void run(Delivery delivery, Consumer<Delivery> work) {
+    /**
+     * Runs {@code work} for a delivery on a new virtual thread, in a slot reserved before (or, when
+     * {@code slotReserved} is false, in the next slot that frees); {@code work} gets a signal that says whether the
+     * query was cancelled.
+     */
+    void run(Delivery delivery, boolean slotReserved, BiConsumer<Delivery, BooleanSupplier> work) {
+        boolean[] cancelled = {false};
         Thread thread = Thread.ofVirtual()
                 .name("query-" + delivery.query().id())
                 .unstarted(() -> {
                     try {
-                        work.accept(delivery);
+                        if (!slotReserved) {
+                            slots.acquireUninterruptibly();
+                        }
+                        work.accept(delivery, running.get(delivery.entryId()).cancelledSignal());
                     } finally {
                         running.remove(delivery.entryId());
                         slots.release();
                     }
                 });
-        running.put(delivery.entryId(), thread);
+        running.put(delivery.entryId(), new Running(delivery.query().id(), thread, cancelled));
         thread.start();
+    }
+
+    /** Aborts the processing of a query if this worker holds it; returns whether it did. */
+    boolean cancel(QueryId id) {
+        boolean found = false;
+        for (Running query : running.values()) {
+            if (query.id().equals(id)) {
+                query.cancel();
+                found = true;
+            }
+        }
+        return found;
     }
 
     Set<String> entryIds() {
@@ -86,6 +129,6 @@ final class InFlightQueries {
 
     /** Interrupts what is still running (used once the shutdown grace is over). */
     void interruptAll() {
-        running.values().forEach(Thread::interrupt);
+        running.values().forEach(query -> query.thread().interrupt());
     }
 }

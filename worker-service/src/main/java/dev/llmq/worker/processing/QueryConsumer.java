@@ -2,6 +2,7 @@ package dev.llmq.worker.processing;
 
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.QueryCancellations;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRouter;
 import dev.llmq.worker.system.WorkerProperties;
@@ -31,6 +32,7 @@ public class QueryConsumer implements SmartLifecycle {
     private static final Duration PROMOTE_EVERY = Duration.ofMillis(200);
 
     private final WorkQueue queue;
+    private final QueryCancellations cancellations;
     private final WorkerProperties properties;
     private final Clock clock;
     private final QueryProcessor processor;
@@ -40,8 +42,15 @@ public class QueryConsumer implements SmartLifecycle {
     private Thread reader;
     private ScheduledExecutorService scheduler;
 
-    QueryConsumer(WorkQueue queue, LlmRouter router, AnswerDeltas deltas, Clock clock, WorkerProperties properties) {
+    QueryConsumer(
+            WorkQueue queue,
+            LlmRouter router,
+            AnswerDeltas deltas,
+            QueryCancellations cancellations,
+            Clock clock,
+            WorkerProperties properties) {
         this.queue = queue;
+        this.cancellations = cancellations;
         this.properties = properties;
         this.clock = clock;
         RetryPolicy retries = new RetryPolicy(
@@ -59,10 +68,17 @@ public class QueryConsumer implements SmartLifecycle {
     public void start() {
         running = true;
         log.info(
-                "Worker {} consuming {} with up to {} queries in flight",
+                "Worker {} consuming {} (and {}, {}) with up to {} queries in flight",
                 queue.consumer(),
                 dev.llmq.shared.redis.RedisKeys.QUERY_STREAM,
+                dev.llmq.shared.redis.RedisKeys.HIGH_PRIORITY_STREAM,
+                dev.llmq.shared.redis.RedisKeys.LOW_PRIORITY_STREAM,
                 inFlight.capacity());
+        cancellations.subscribe(id -> {
+            if (inFlight.cancel(id)) {
+                log.info("query={} cancelled by its client; aborting its LLM call", id);
+            }
+        });
         reader = Thread.ofVirtual().name("llmq-reader").start(this::readLoop);
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
@@ -86,14 +102,17 @@ public class QueryConsumer implements SmartLifecycle {
                 }
                 List<Delivery> reclaimed = reaper.reap(slots, inFlight.entryIds());
                 slots -= reclaimed.size();
-                reclaimed.forEach(this::process);
+                reclaimed.forEach(delivery -> process(delivery, true));
                 if (slots == 0) {
                     continue;
                 }
                 List<Delivery> deliveries = queue.read(slots, readBlock());
                 inFlight.unreserve(slots - deliveries.size());
+                for (int i = 0; i < deliveries.size(); i++) {
+                    // a blocking read over the three priority streams may return a few more than reserved
+                    process(deliveries.get(i), i < slots);
+                }
                 slots = 0;
-                deliveries.forEach(this::process);
             } catch (RedisException ex) {
                 inFlight.unreserve(slots);
                 log.warn("Cannot read the query stream ({}); retrying in {}", ex.getMessage(), REDIS_RETRY);
@@ -112,11 +131,11 @@ public class QueryConsumer implements SmartLifecycle {
         return block.compareTo(properties.reapInterval()) > 0 ? properties.reapInterval() : block;
     }
 
-    /** Runs one delivery in a slot already reserved for it. */
-    private void process(Delivery delivery) {
-        inFlight.run(delivery, d -> {
+    /** Runs one delivery in a slot reserved for it, or in the next one that frees. */
+    private void process(Delivery delivery, boolean slotReserved) {
+        inFlight.run(delivery, slotReserved, (d, cancelled) -> {
             try {
-                processor.process(d);
+                processor.process(d, cancelled);
             } catch (RuntimeException ex) {
                 log.error(
                         "query={} entry={} processing failed; the entry stays pending for redelivery",

@@ -15,6 +15,7 @@ import dev.llmq.worker.llm.LlmRouter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
@@ -60,7 +61,8 @@ final class QueryProcessor {
         this.maxDeliveries = maxDeliveries;
     }
 
-    void process(Delivery delivery) {
+    /** Decides the fate of one delivered query; {@code cancelled} says whether its client cancelled it meanwhile. */
+    void process(Delivery delivery, BooleanSupplier cancelled) {
         Query query = delivery.query();
         if (delivery.deliveryCount() > maxDeliveries) {
             log.warn(
@@ -106,7 +108,7 @@ final class QueryProcessor {
             return;
         }
         try {
-            callLlm(delivery, route);
+            callLlm(delivery, route, cancelled);
         } finally {
             releaseQuietly(route, callId);
         }
@@ -120,7 +122,7 @@ final class QueryProcessor {
         }
     }
 
-    private void callLlm(Delivery delivery, LlmRoute route) {
+    private void callLlm(Delivery delivery, LlmRoute route, BooleanSupplier cancelled) {
         Query query = delivery.query();
         Instant started = clock.instant();
         try {
@@ -141,12 +143,38 @@ final class QueryProcessor {
                             answered,
                             new Outcome.Answered(answer.text(), answer.model(), answer.usage(), timing)));
         } catch (LlmCallException ex) {
-            afterFailure(delivery, route, ex, timingUntilNow(query, started));
+            if (!stoppedBy(delivery, cancelled, started)) {
+                afterFailure(delivery, route, ex, timingUntilNow(query, started));
+            }
         } catch (RuntimeException ex) {
+            if (stoppedBy(delivery, cancelled, started)) {
+                return;
+            }
             LlmCallException classified = LlmFailures.classify(ex);
             log.warn("query={} failed unexpectedly: {}", query.id(), classified.getMessage(), ex);
             afterFailure(delivery, route, classified, timingUntilNow(query, started));
         }
+    }
+
+    /**
+     * Whether the call ended because this thread was interrupted: by the query's cancellation (its cancelled outcome
+     * is stored already; this only acknowledges the entry), or by shutdown (the entry was handed back: leave it).
+     */
+    private boolean stoppedBy(Delivery delivery, BooleanSupplier cancelled, Instant started) {
+        boolean interrupted = Thread.interrupted();
+        if (cancelled.getAsBoolean()) {
+            Query query = delivery.query();
+            log.info("query={} entry={} LLM call aborted: the query was cancelled", query.id(), delivery.entryId());
+            finish(delivery, Outcome.of(query, started, query.attempt(), clock.instant(), new Outcome.Cancelled()));
+            return true;
+        }
+        if (interrupted) {
+            log.info(
+                    "query={} LLM call stopped by shutdown; the entry was handed back",
+                    delivery.query().id());
+            return true;
+        }
+        return false;
     }
 
     private Timing timingUntilNow(Query query, Instant started) {

@@ -2,6 +2,7 @@ package dev.llmq.worker.system;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMaxDelay the longest backoff between attempts
  * @param retryAfterMax the longest provider {@code Retry-After} honoured
  * @param deadline how long after submission a query may still be retried or wait for provider budget; past it, it fails
+ * @param priorityWeights the shares of free slots for high, normal and low priority while all have work (each ≥ 1)
  */
 @ConfigurationProperties("llmq.worker")
 public record WorkerProperties(
@@ -38,9 +40,16 @@ public record WorkerProperties(
         @DefaultValue("1s") Duration retryInitialDelay,
         @DefaultValue("60s") Duration retryMaxDelay,
         @DefaultValue("5m") Duration retryAfterMax,
-        @DefaultValue("1h") Duration deadline) {
+        @DefaultValue("1h") Duration deadline,
+        @DefaultValue({"6", "3", "1"}) List<Integer> priorityWeights) {
 
     public WorkerProperties {
+        priorityWeights = List.copyOf(priorityWeights);
+        if (priorityWeights.size() != 3 || priorityWeights.stream().anyMatch(weight -> weight < 1)) {
+            throw new IllegalArgumentException(
+                    "LLMQ_WORKER_PRIORITY_WEIGHTS must be three whole numbers of at least 1 (high,normal,low): "
+                            + priorityWeights);
+        }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("LLMQ_WORKER_MAX_IN_FLIGHT must be at least 1: " + maxInFlight);
         }

@@ -4,9 +4,12 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.Timeout;
 import dev.llmq.shared.redis.AnswerDeltas;
+import dev.llmq.shared.redis.PriorityShares;
+import dev.llmq.shared.redis.QueryCancellations;
 import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisProviderLimits;
+import dev.llmq.shared.redis.RedisQueryCancellations;
 import dev.llmq.shared.redis.RedisWorkQueue;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRoute;
@@ -43,7 +46,16 @@ class WorkerWiring {
 
     @Bean
     WorkQueue workQueue(RedissonClient redis, WorkerProperties properties) {
-        return new RedisWorkQueue(redis, properties.effectiveConsumerName(), properties.resultTtl());
+        return new RedisWorkQueue(
+                redis,
+                properties.effectiveConsumerName(),
+                properties.resultTtl(),
+                new PriorityShares(properties.priorityWeights()));
+    }
+
+    @Bean(destroyMethod = "close")
+    QueryCancellations queryCancellations(RedissonClient redis) {
+        return new RedisQueryCancellations(redis);
     }
 
     @Bean(destroyMethod = "close")

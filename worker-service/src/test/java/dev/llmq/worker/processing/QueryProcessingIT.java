@@ -189,7 +189,7 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome)
+        assertThat(outcome.result())
                 .isInstanceOfSatisfying(
                         Outcome.Failed.class,
                         failed -> assertThat(failed.error().code()).isEqualTo(LlmFailures.SERVER_ERROR));
@@ -340,7 +340,7 @@ class QueryProcessingIT {
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(id));
 
-        assertThat(outcome)
+        assertThat(outcome.result())
                 .isInstanceOfSatisfying(
                         Outcome.Answered.class,
                         answered -> assertThat(answered.text()).isEqualTo("Answer to: orphaned"));

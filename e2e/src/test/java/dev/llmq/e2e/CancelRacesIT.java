@@ -1,0 +1,151 @@
+package dev.llmq.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.query.ProtocolJson;
+import dev.llmq.shared.query.QueryStatus;
+import dev.llmq.shared.redis.RedisKeys;
+import dev.llmq.shared.testing.RedisServerExtension;
+import dev.llmq.shared.testing.ServiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Cancels at random moments while a real worker streams slow answers from the simulator, through two api-service
+ * replicas: every query ends in exactly one terminal state, and a running query's provider call is aborted.
+ */
+class CancelRacesIT {
+
+    @RegisterExtension
+    static RedisServerExtension server = new RedisServerExtension();
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Cluster cluster;
+    private static Cluster.Api apiA;
+    private static Cluster.Api apiB;
+    private static ServiceProcess worker;
+
+    @BeforeAll
+    static void start() {
+        cluster = new Cluster(server.redis());
+        cluster.startSimulator(Duration.ofMillis(100), "--llmq.simulator.per-token-delay=50ms");
+        apiA = cluster.startApi();
+        apiB = cluster.startApi();
+        worker = cluster.startWorker("--llmq.worker.max-in-flight=8");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void aRunningQueryCancelledOnAnotherReplicaHasItsProviderCallAborted() {
+        String prompt = "please write a long answer about " + "queues and streams and workers ".repeat(8);
+        long id = cluster.submit(apiA, prompt);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.result(apiA, id, "0").body().contains("\"status\":\"running\""));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !SimulatorLog.read(cluster).withPrompt(prompt).isEmpty());
+
+        HttpResponse<String> cancelled = delete(apiB, id);
+
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(cancelled.body()).contains("\"status\":\"cancelled\"", "\"started_at\"");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(SimulatorLog.read(cluster).withPrompt(prompt))
+                        .singleElement()
+                        .satisfies(call -> {
+                            assertThat(call.clientDisconnected())
+                                    .as("the simulator saw the disconnect")
+                                    .isTrue();
+                            assertThat(call.completed()).isFalse();
+                        }));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> worker.output().contains("query=" + id + " LLM call aborted: the query was cancelled"));
+        assertThat(cluster.result(apiA, id, "0").body()).isEqualTo(cancelled.body());
+        assertThat(Cluster.storedCount(worker, id)).isZero();
+    }
+
+    @Test
+    void cancelsAtRandomMomentsLeaveEveryQueryInExactlyOneTerminalState() throws Exception {
+        Random random = new Random(42);
+        List<Long> ids = new ArrayList<>();
+        Map<Long, HttpResponse<String>> cancels = new ConcurrentHashMap<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                long id = cluster.submit(i % 2 == 0 ? apiA : apiB, "race number " + i + " with some words to say");
+                ids.add(id);
+                long delay = random.nextLong(1500);
+                Cluster.Api via = random.nextBoolean() ? apiA : apiB;
+                pool.submit(() -> {
+                    Thread.sleep(delay);
+                    cancels.put(id, delete(via, id));
+                    return null;
+                });
+            }
+        }
+        cluster.awaitOutcomes(ids, Duration.ofSeconds(60));
+
+        int cancelled = 0;
+        for (long id : ids) {
+            HttpResponse<String> cancel = cancels.get(id);
+            String stored =
+                    (String) server.redis().call("GET", RedisKeys.resultKey(new dev.llmq.shared.query.QueryId(id)));
+            QueryStatus status = ProtocolJson.decodeOutcome(stored).status();
+            if (cancel.statusCode() == 200) {
+                cancelled++;
+                assertThat(status).as("query %d", id).isEqualTo(QueryStatus.CANCELLED);
+                assertThat(cancel.body()).isEqualTo(stored);
+                assertThat(Cluster.storedCount(worker, id)).as("query %d", id).isZero();
+            } else {
+                assertThat(cancel.statusCode())
+                        .as("query %d: %s", id, cancel.body())
+                        .isEqualTo(409);
+                assertThat(status).as("query %d", id).isEqualTo(QueryStatus.SUCCEEDED);
+                assertThat(Cluster.storedCount(worker, id)).as("query %d", id).isEqualTo(1);
+            }
+        }
+        assertThat(cancelled).as("some cancels came in time").isPositive().isLessThan(ids.size());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String stream : RedisKeys.QUERY_STREAMS) {
+                assertThat(server.redis().call("XLEN", stream)).as(stream).isEqualTo(0L);
+            }
+        });
+        SimulatorLog log = SimulatorLog.read(cluster);
+        assertThat(log.calls())
+                .filteredOn(call -> call.prompt().startsWith("race number"))
+                .allSatisfy(call -> assertThat(call.completed() || call.clientDisconnected())
+                        .as("every call either finished or was cut off by its cancel")
+                        .isTrue());
+    }
+
+    private static HttpResponse<String> delete(Cluster.Api api, long id) {
+        try {
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(api.url() + "/query?id=" + id))
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+}
