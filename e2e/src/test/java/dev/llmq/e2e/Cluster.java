@@ -87,10 +87,7 @@ final class Cluster implements AutoCloseable {
     }
 
     HttpResponse<String> post(Api api, String prompt) {
-        return send(HttpRequest.newBuilder(URI.create(api.url() + "/query"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"" + prompt + "\"}"))
-                .build());
+        return postJson(api, "{\"prompt\":\"" + prompt + "\"}");
     }
 
     long submit(Api api, String prompt) {
@@ -114,7 +111,22 @@ final class Cluster implements AutoCloseable {
                                 .isEqualTo(1L)));
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    /** Posts a JSON body to {@code /query}. */
+    HttpResponse<String> postJson(Api api, String json) {
+        return send(HttpRequest.newBuilder(URI.create(api.url() + "/query"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    /** Cancels a query with {@code DELETE /query?id=N}. */
+    HttpResponse<String> cancel(Api api, long id) {
+        return send(HttpRequest.newBuilder(URI.create(api.url() + "/query?id=" + id))
+                .DELETE()
+                .build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException ex) {

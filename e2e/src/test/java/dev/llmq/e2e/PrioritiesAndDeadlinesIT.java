@@ -8,9 +8,6 @@ import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisServerExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +28,6 @@ class PrioritiesAndDeadlinesIT {
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Cluster cluster;
     private static Cluster.Api api;
 
@@ -121,19 +117,7 @@ class PrioritiesAndDeadlinesIT {
     }
 
     private HttpResponse<String> post(String json) {
-        try {
-            return HTTP.send(
-                    HttpRequest.newBuilder(URI.create(api.url() + "/query"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(json))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
+        return cluster.postJson(api, json);
     }
 
     private Instant completedAt(long id) {
