@@ -64,15 +64,17 @@ public interface BatchStore {
     /** Takes the batch's lease for {@code owner} if free or already its own; false if another replica holds it. */
     boolean tryLease(BatchRef batch, String owner, Duration ttl);
 
+    /** Frees the batch's lease if {@code owner} holds it. */
+    void releaseLease(BatchRef batch, String owner);
+
     /**
      * Enqueues lines {@code firstLine, firstLine+1, ...} once each: a line enqueued before (by a replica that died, say)
      * keeps its query. Records line to query id and the line as pending, then {@code submitted_lines} in the batch.
      */
-    List<QueryId> submitLines(
-            BatchRef batch, int firstLine, List<QueryRequest> requests, Submission submission, Duration window);
+    List<QueryId> submitLines(BatchRef batch, int firstLine, List<Line> lines, Submission submission, Duration window);
 
-    /** The batch's submitted lines without a recorded result: line number to query id. */
-    Map<Integer, QueryId> pendingLines(BatchRef batch);
+    /** The batch's submitted lines without a recorded result, by line number. */
+    Map<Integer, Pending> pendingLines(BatchRef batch);
 
     /** For each id, pipelined: its stored outcome JSON, {@link #IN_PROGRESS}, or null when Redis knows nothing of it. */
     List<@Nullable String> outcomes(List<QueryId> ids);
@@ -97,6 +99,12 @@ public interface BatchStore {
             return tenant.value() + "/" + batchId;
         }
     }
+
+    /** One request of a batch: the client's {@code custom_id} and the query it asks for. */
+    record Line(String customId, QueryRequest request) {}
+
+    /** A submitted line waiting for its outcome. */
+    record Pending(QueryId id, String customId) {}
 
     /** One line of a batch's output ({@code succeeded}) or error file. */
     record ResultLine(int line, boolean succeeded, String json) {}

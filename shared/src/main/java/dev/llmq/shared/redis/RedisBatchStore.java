@@ -3,7 +3,6 @@ package dev.llmq.shared.redis;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
-import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Submission;
 import dev.llmq.shared.query.TenantId;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +41,14 @@ public final class RedisBatchStore implements BatchStore {
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return 1
+            """;
+
+    /** KEYS: lease. ARGV: owner. Deletes the lease if the owner holds it. */
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
             """;
 
     /** KEYS: batch, results, pending. ARGV: line, kind (o or e), json, ... Records each line once and counts it. */
@@ -190,8 +197,19 @@ public final class RedisBatchStore implements BatchStore {
     }
 
     @Override
+    public void releaseLease(BatchRef batch, String owner) {
+        redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        RELEASE,
+                        RScript.ReturnType.LONG,
+                        List.of(RedisKeys.batchLeaseKey(batch.tenant(), batch.batchId())),
+                        owner);
+    }
+
+    @Override
     public List<QueryId> submitLines(
-            BatchRef ref, int firstLine, List<QueryRequest> requests, Submission submission, Duration window) {
+            BatchRef ref, int firstLine, List<Line> requests, Submission submission, Duration window) {
         long last = redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).addAndGet(requests.size());
         long first = last - requests.size() + 1;
         Instant now = clock.instant();
@@ -199,7 +217,8 @@ public final class RedisBatchStore implements BatchStore {
         List<Query> queries = new ArrayList<>();
         List<RFuture<String>> earlier = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
-            Query query = Query.submitted(new QueryId(first + i), requests.get(i), now, submission);
+            Query query =
+                    Query.submitted(new QueryId(first + i), requests.get(i).request(), now, submission);
             queries.add(query);
             var status = batch.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
             status.putAllAsync(StatusRecord.queued(query));
@@ -218,11 +237,12 @@ public final class RedisBatchStore implements BatchStore {
                             ProtocolJson.encode(query)));
         }
         batch.execute();
-        return record(ref, firstLine, queries, earlier);
+        return record(ref, firstLine, requests, queries, earlier);
     }
 
     /** Records line to query id (an earlier submission's id where there was one), and drops unused statuses. */
-    private List<QueryId> record(BatchRef ref, int firstLine, List<Query> queries, List<RFuture<String>> earlier) {
+    private List<QueryId> record(
+            BatchRef ref, int firstLine, List<Line> requests, List<Query> queries, List<RFuture<String>> earlier) {
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         var lines = batch.<String, String>getMap(
                 RedisKeys.batchQueriesKey(ref.tenant(), ref.batchId()), StringCodec.INSTANCE);
@@ -238,7 +258,9 @@ public final class RedisBatchStore implements BatchStore {
                 id = QueryId.parse(recorded.substring(recorded.lastIndexOf(':') + 1));
             }
             ids.add(id);
-            entries.put(Integer.toString(firstLine + i), Long.toString(id.value()));
+            entries.put(
+                    Integer.toString(firstLine + i),
+                    id.value() + "\t" + requests.get(i).customId());
         }
         lines.putAllAsync(entries);
         lines.expireAsync(batchTtl);
@@ -251,11 +273,16 @@ public final class RedisBatchStore implements BatchStore {
     }
 
     @Override
-    public Map<Integer, QueryId> pendingLines(BatchRef ref) {
-        Map<Integer, QueryId> pending = new TreeMap<>();
+    public Map<Integer, Pending> pendingLines(BatchRef ref) {
+        Map<Integer, Pending> pending = new TreeMap<>();
         redis.<String, String>getMap(RedisKeys.batchPendingKey(ref.tenant(), ref.batchId()), StringCodec.INSTANCE)
                 .readAllMap()
-                .forEach((line, id) -> pending.put(Integer.parseInt(line), QueryId.parse(id)));
+                .forEach((line, value) -> {
+                    int tab = value.indexOf('\t');
+                    pending.put(
+                            Integer.parseInt(line),
+                            new Pending(QueryId.parse(value.substring(0, tab)), value.substring(tab + 1)));
+                });
         return pending;
     }
 
