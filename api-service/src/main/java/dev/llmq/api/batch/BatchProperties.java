@@ -1,5 +1,6 @@
 package dev.llmq.api.batch;
 
+import dev.llmq.shared.query.Priority;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,6 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param batchTtl how long files, batches and their results are kept in Redis
  * @param batchSweepInterval how often each api replica collects finished lines of unfinished batches
  * @param batchChunk how many lines are enqueued or checked per pipelined round trip
+ * @param batchPriority the priority of batch lines' queries; {@code low} once workers read the low-priority stream
  */
 @ConfigurationProperties("llmq.api")
 public record BatchProperties(
@@ -20,7 +22,8 @@ public record BatchProperties(
         @DefaultValue("50000") int maxFileLines,
         @DefaultValue("30d") Duration batchTtl,
         @DefaultValue("1s") Duration batchSweepInterval,
-        @DefaultValue("1000") int batchChunk) {
+        @DefaultValue("1000") int batchChunk,
+        @DefaultValue("normal") Priority batchPriority) {
 
     public BatchProperties {
         if (maxFileSize.toBytes() < 1) {

@@ -1,7 +1,6 @@
 package dev.llmq.api.batch;
 
 import dev.llmq.api.query.ApiProperties;
-import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.query.Submission;
 import dev.llmq.shared.redis.BatchStore;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Does a batch's work: enqueues its lines (at low priority, with the window's end as deadline, outside the tenant's
+ * Does a batch's work: enqueues its lines (at the batch priority, with the window's end as deadline, outside the tenant's
  * in-flight cap), collects finished lines into result lines, cancels on request and finalizes the output files. Each
  * step is idempotent and runs under the batch's lease, so any replica may resume a batch another one left.
  */
@@ -95,7 +94,7 @@ class BatchRunner {
 
     private void submitFrom(BatchRecord batch, List<BatchStore.Line> lines, String owner) {
         Instant deadline = Instant.ofEpochSecond(batch.expiresAt());
-        Submission submission = new Submission(batch.tenant(), Priority.LOW, deadline);
+        Submission submission = new Submission(batch.tenant(), properties.batchPriority(), deadline);
         Duration window = properties.batchTtl();
         for (int first = batch.submittedLines(); first < lines.size(); first += properties.batchChunk()) {
             if (first > batch.submittedLines() && !stillInProgress(batch)
