@@ -217,7 +217,7 @@ class BatchApiIT {
     @Test
     void aSubmissionThatDiedHalfWayIsResumedByTheSweepWithoutLosingOrDuplicatingLines() {
         String fileId = alice.uploadId(BatchClient.lines(5));
-        var ref = new BatchStore.BatchRef(new TenantId("alice"), "batch_resumedresumedresumed1");
+        var ref = new BatchStore.BatchRef(new TenantId("alice"), "batch_resumedresumedresumed123");
         long now = System.currentTimeMillis();
         Map<String, String> fields = new HashMap<>(Map.of(
                 "endpoint", "/v1/chat/completions",
