@@ -69,7 +69,9 @@ class OpenAiSdkBatchIT {
         assertThat(summary.get("counts").get("completed").asInt()).isEqualTo(100);
         assertThat(summary.get("counts").get("failed").asInt()).isZero();
         Map<String, String> results = new HashMap<>();
-        summary.get("results").properties().forEach(entry -> results.put(entry.getKey(), entry.getValue().asString()));
+        summary.get("results")
+                .properties()
+                .forEach(entry -> results.put(entry.getKey(), entry.getValue().asString()));
         assertThat(results).hasSize(100);
         for (int i = 0; i < 100; i++) {
             assertThat(results).containsEntry("task-" + i, SimulatedAnswers.answerFor("Question number " + i));
@@ -109,7 +111,8 @@ class OpenAiSdkBatchIT {
             if (Files.exists(installed) && Files.readString(installed).contains("\"version\": \"" + version + "\"")) {
                 return;
             }
-            Files.writeString(SDK_DIR.resolve("package.json"), "{\"name\":\"llmq-e2e\",\"private\":true,\"type\":\"module\"}");
+            Files.writeString(
+                    SDK_DIR.resolve("package.json"), "{\"name\":\"llmq-e2e\",\"private\":true,\"type\":\"module\"}");
             run(List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", OPENAI_NODE), Duration.ofMinutes(3));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -139,7 +142,8 @@ class OpenAiSdkBatchIT {
                     fail(command + " did not finish within " + timeout + ": " + Files.readString(log));
                 }
                 if (process.exitValue() != 0) {
-                    fail(command + " exited " + process.exitValue() + ": " + Files.readString(out) + Files.readString(log));
+                    fail(command + " exited " + process.exitValue() + ": " + Files.readString(out)
+                            + Files.readString(log));
                 }
                 return Files.readString(out);
             } finally {
