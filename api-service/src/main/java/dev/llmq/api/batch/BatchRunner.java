@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,6 +28,9 @@ class BatchRunner {
 
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
     static final Duration LEASE = Duration.ofSeconds(30);
+    private static final int CHUNKS_PER_STEP = 5;
+
+    private final AtomicLong rotation = new AtomicLong();
 
     private final BatchStore store;
     private final ResultStore results;
@@ -159,10 +163,21 @@ class BatchRunner {
                 .orElse(List.of());
     }
 
-    /** Reads the outcomes of pending lines in pipelined chunks and records the finished ones. */
+    /**
+     * Reads the outcomes of pending lines in pipelined chunks and records the finished ones. A step checks at most
+     * {@link #CHUNKS_PER_STEP} chunks, a different slice each time, so a 50,000-line batch costs Redis a bounded amount
+     * per sweep; every line is still seen within a few sweeps.
+     */
     private void collect(BatchRecord batch) {
-        List<Map.Entry<Integer, BatchStore.Pending>> pending =
+        List<Map.Entry<Integer, BatchStore.Pending>> all =
                 new ArrayList<>(store.pendingLines(batch.ref()).entrySet());
+        int limit = properties.batchChunk() * CHUNKS_PER_STEP;
+        List<Map.Entry<Integer, BatchStore.Pending>> pending = all;
+        if (all.size() > limit) {
+            int start = (int) (rotation.getAndAdd(limit) % all.size());
+            pending = new ArrayList<>(all.subList(start, Math.min(all.size(), start + limit)));
+            pending.addAll(all.subList(0, Math.max(0, start + limit - all.size())));
+        }
         boolean pastWindow = clock.instant().getEpochSecond() > batch.expiresAt();
         for (int from = 0; from < pending.size(); from += properties.batchChunk()) {
             var chunk = pending.subList(from, Math.min(pending.size(), from + properties.batchChunk()));
