@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param batchTtl how long files, batches and their results are kept in Redis
  * @param batchSweepInterval how often each api replica collects finished lines of unfinished batches
  * @param batchChunk how many lines are enqueued or checked per pipelined round trip
- * @param batchPriority the priority of batch lines' queries; {@code low} once workers read the low-priority stream
+ * @param batchPriority the priority of batch lines' queries: low, so batch work yields to interactive queries
  */
 @ConfigurationProperties("llmq.api")
 public record BatchProperties(
@@ -23,7 +23,7 @@ public record BatchProperties(
         @DefaultValue("30d") Duration batchTtl,
         @DefaultValue("1s") Duration batchSweepInterval,
         @DefaultValue("1000") int batchChunk,
-        @DefaultValue("normal") Priority batchPriority) {
+        @DefaultValue("low") Priority batchPriority) {
 
     public BatchProperties {
         if (maxFileSize.toBytes() < 1) {

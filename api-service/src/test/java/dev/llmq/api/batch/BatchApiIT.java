@@ -95,7 +95,7 @@ class BatchApiIT {
         assertThat(batch.get("metadata").get("job").asString()).isEqualTo("test");
         List<Delivery> deliveries = readDeliveries(5);
         assertThat(deliveries).allSatisfy(delivery -> {
-            assertThat(delivery.query().priority()).isEqualTo(Priority.NORMAL);
+            assertThat(delivery.query().priority()).isEqualTo(Priority.LOW);
             assertThat(delivery.query().tenant()).isEqualTo(new TenantId("alice"));
             assertThat(delivery.query().deadline())
                     .isEqualTo(Instant.ofEpochSecond(batch.get("expires_at").asLong()));
@@ -234,7 +234,7 @@ class BatchApiIT {
             lines.add(new BatchStore.Line("req-" + i, dev.llmq.shared.query.QueryRequest.ofPrompt("question " + i)));
         }
         var submission = new dev.llmq.shared.query.Submission(
-                ref.tenant(), Priority.NORMAL, Instant.ofEpochSecond(now / 1000 + 86_400));
+                ref.tenant(), Priority.LOW, Instant.ofEpochSecond(now / 1000 + 86_400));
         // a replica recorded the batch, enqueued lines 0-2, but died before recording how far it got
         store.createBatch(ref.tenant(), ref.batchId(), now, fields, false, Duration.ofDays(2));
         var earlier = store.submitLines(ref, 0, lines.subList(0, 3), submission, Duration.ofDays(2));
