@@ -49,7 +49,7 @@ public record ApiProperties(
     }
 
     /** Refuses a model that is not on the allow-list, naming the ones that are. */
-    void requireAllowed(@Nullable String model) {
+    public void requireAllowed(@Nullable String model) {
         if (model != null && !models.contains(model)) {
             throw new InvalidQueryRequestException(
                     "'model' " + model + " is not available; choose one of " + String.join(", ", models));

@@ -1,5 +1,9 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.batch.BatchObjectNotFoundException;
+import dev.llmq.api.batch.BatchStateConflictException;
+import dev.llmq.api.batch.FileTooLargeException;
+import dev.llmq.api.batch.InvalidBatchRequestException;
 import dev.llmq.api.query.IdempotencyKeyReusedException;
 import dev.llmq.api.query.InvalidQueryRequestException;
 import dev.llmq.api.query.QueryAlreadyEndedException;
@@ -22,6 +26,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
@@ -85,6 +90,31 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RequestBodyTooLargeException.class)
     ProblemDetail tooLarge(RequestBodyTooLargeException ex) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large", ex.getMessage());
+    }
+
+    @ExceptionHandler(InvalidBatchRequestException.class)
+    ProblemDetail invalidBatchRequest(InvalidBatchRequestException ex) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage());
+    }
+
+    @ExceptionHandler(BatchObjectNotFoundException.class)
+    ProblemDetail batchObjectNotFound(BatchObjectNotFoundException ex) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", ex.getMessage());
+    }
+
+    @ExceptionHandler(BatchStateConflictException.class)
+    ProblemDetail batchStateConflict(BatchStateConflictException ex) {
+        return problem(HttpStatus.CONFLICT, "Batch state conflict", ex.getMessage());
+    }
+
+    @ExceptionHandler(FileTooLargeException.class)
+    ProblemDetail fileTooLarge(FileTooLargeException ex) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "File too large", ex.getMessage());
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ProblemDetail badMultipart(MultipartException ex) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the body is not valid multipart/form-data");
     }
 
     @ExceptionHandler(RedisException.class)

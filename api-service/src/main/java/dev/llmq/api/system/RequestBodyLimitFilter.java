@@ -1,5 +1,6 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.batch.BatchProperties;
 import dev.llmq.api.query.ApiProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,26 +24,35 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    /** Room for a multipart upload's boundaries, headers and form fields beside the file itself. */
+    private static final long MULTIPART_OVERHEAD = 1024 * 1024;
+
+    private final long bodyLimit;
+    private final long fileLimit;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    RequestBodyLimitFilter(ApiProperties properties) {
-        this.limit = properties.maxBodySize().toBytes();
+    RequestBodyLimitFilter(ApiProperties properties, BatchProperties batches) {
+        this.bodyLimit = properties.maxBodySize().toBytes();
+        this.fileLimit = batches.maxFileSize().toBytes() + MULTIPART_OVERHEAD;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        // file uploads have their own, larger limit (LLMQ_API_MAX_FILE_SIZE), also enforced by the multipart parser
+        long limit = "/v1/files".equals(request.getRequestURI()) ? fileLimit : bodyLimit;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setHeader("Connection", "close");
-            json.writeValue(
-                    response.getOutputStream(),
-                    ProblemResponses.problem(
-                            HttpStatus.CONTENT_TOO_LARGE,
-                            "Request body too large",
-                            new RequestBodyTooLargeException(limit).getMessage()));
+            ProblemDetail problem = ProblemResponses.problem(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "Request body too large",
+                    new RequestBodyTooLargeException(limit).getMessage());
+            if (request.getRequestURI().startsWith("/v1/")) {
+                OpenAiErrorMember.addTo(problem);
+            }
+            json.writeValue(response.getOutputStream(), problem);
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);

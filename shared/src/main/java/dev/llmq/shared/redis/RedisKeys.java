@@ -145,4 +145,55 @@ public final class RedisKeys {
             return null;
         }
     }
+
+    /** Batches not yet finished, as {@code tenant/batchId} members scored by creation (epoch ms), for the sweep. */
+    public static final String ACTIVE_BATCHES = "llmq:batches:active";
+
+    /**
+     * A stored file's metadata (a hash); its content and the other keys of one file share its hash tag. {@code fileId}
+     * must be validated first.
+     */
+    public static String fileKey(TenantId tenant, String fileId) {
+        return "llmq:file:{" + tenant.value() + "/" + fileId + "}";
+    }
+
+    /** A stored file's bytes (a string). */
+    public static String fileContentKey(TenantId tenant, String fileId) {
+        return fileKey(tenant, fileId) + ":content";
+    }
+
+    /** The tenant's files (sorted set of ids scored by creation, epoch ms), for listing. */
+    public static String tenantFilesKey(TenantId tenant) {
+        return "llmq:tenant:{" + tenant.value() + "}:files";
+    }
+
+    /** A batch (a hash of its fields and counts); its line keys share its hash tag. {@code batchId} validated first. */
+    public static String batchKey(TenantId tenant, String batchId) {
+        return "llmq:batch:{" + tenant.value() + "/" + batchId + "}";
+    }
+
+    /** The batch's line number to query id (a hash), written as lines are submitted. */
+    public static String batchQueriesKey(TenantId tenant, String batchId) {
+        return batchKey(tenant, batchId) + ":queries";
+    }
+
+    /** The batch's submitted lines without a recorded result yet (hash: line number to query id). */
+    public static String batchPendingKey(TenantId tenant, String batchId) {
+        return batchKey(tenant, batchId) + ":pending";
+    }
+
+    /** The batch's recorded result lines (hash: line number to output or error line). */
+    public static String batchResultsKey(TenantId tenant, String batchId) {
+        return batchKey(tenant, batchId) + ":results";
+    }
+
+    /** Which api replica works on the batch right now (a string with a short TTL). */
+    public static String batchLeaseKey(TenantId tenant, String batchId) {
+        return batchKey(tenant, batchId) + ":lease";
+    }
+
+    /** The tenant's batches (sorted set of ids scored by creation, epoch ms), for listing. */
+    public static String tenantBatchesKey(TenantId tenant) {
+        return "llmq:tenant:{" + tenant.value() + "}:batches";
+    }
 }

@@ -1,0 +1,20 @@
+package dev.llmq.api.system;
+
+import dev.llmq.api.batch.BatchProperties;
+import dev.llmq.api.query.ApiProperties;
+import dev.llmq.shared.redis.BatchStore;
+import dev.llmq.shared.redis.RedisBatchStore;
+import java.time.Clock;
+import org.redisson.api.RedissonClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Connects the Batch API to Redis: files, batches and their lines. */
+@Configuration(proxyBeanMethods = false)
+class BatchWiring {
+
+    @Bean
+    BatchStore batchStore(RedissonClient redis, Clock clock, ApiProperties api, BatchProperties batches) {
+        return new RedisBatchStore(redis, clock, api.resultTtl(), batches.batchTtl());
+    }
+}
