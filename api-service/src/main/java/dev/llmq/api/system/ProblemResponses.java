@@ -117,6 +117,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the body is not valid multipart/form-data");
     }
 
+    @ExceptionHandler(RequestBodyTimeoutException.class)
+    ResponseEntity<ProblemDetail> tooSlow(RequestBodyTimeoutException ex) {
+        return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                .header(HttpHeaders.CONNECTION, "close")
+                .body(problem(HttpStatus.REQUEST_TIMEOUT, "Request body too slow", ex.getMessage()));
+    }
+
     @ExceptionHandler(RedisException.class)
     ResponseEntity<ProblemDetail> redisUnavailable(RedisException ex) {
         log.warn("Redis is unavailable: {}", ex.getMessage());
@@ -141,6 +148,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         while (cause != null) {
             if (cause instanceof RequestBodyTooLargeException tooLarge) {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
+            }
+            if (cause instanceof RequestBodyTimeoutException slow) {
+                return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                        .header(HttpHeaders.CONNECTION, "close")
+                        .body(tooSlow(slow).getBody());
             }
             if (cause instanceof InvalidQueryRequestException invalid) {
                 return ResponseEntity.badRequest().body(invalidRequest(invalid));

@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -18,8 +20,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses request bodies over the configured size with 413: at once when {@code Content-Length} says so, else while
- * reading a chunked body, so an endless body never fills memory.
+ * Refuses request bodies over the configured size with 413 (at once when {@code Content-Length} says so, else while
+ * reading a chunked body, so an endless body never fills memory) and bodies sent too slowly with 408, so a client
+ * trickling a body never holds a request open for long. Multipart uploads are read by Tomcat itself, bounded by its
+ * per-read connection timeout and the multipart size limits.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -29,11 +33,13 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final long bodyLimit;
     private final long fileLimit;
+    private final Duration readTimeout;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    RequestBodyLimitFilter(ApiProperties properties, BatchProperties batches) {
+    RequestBodyLimitFilter(ApiProperties properties, BatchProperties batches, HttpProperties http) {
         this.bodyLimit = properties.maxBodySize().toBytes();
         this.fileLimit = batches.maxFileSize().toBytes() + MULTIPART_OVERHEAD;
+        this.readTimeout = http.bodyReadTimeout();
     }
 
     @Override
@@ -55,43 +61,64 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             json.writeValue(response.getOutputStream(), problem);
             return;
         }
-        chain.doFilter(new LimitedRequest(request, limit), response);
+        chain.doFilter(new LimitedRequest(request, limit, readTimeout), response);
     }
 
-    /** A request whose body stream fails once more than {@code limit} bytes were read. */
+    /**
+     * A request whose body stream fails once more than {@code limit} bytes were read, or once reading it has taken
+     * longer than {@code timeout} since the request arrived (each blocking read is itself bounded by Tomcat's
+     * connection timeout, so a stalled client is cut off within the two added).
+     */
     private static final class LimitedRequest extends HttpServletRequestWrapper {
 
         private final long limit;
-        private ServletInputStream stream;
+        private final Duration timeout;
+        private final long deadlineNanos;
+        private @Nullable ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, long limit) {
+        LimitedRequest(HttpServletRequest request, long limit, Duration timeout) {
             super(request);
             this.limit = limit;
+            this.timeout = timeout;
+            this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedInputStream(super.getInputStream(), limit);
+                stream = new LimitedInputStream(
+                        super.getInputStream(),
+                        limit,
+                        timeout,
+                        deadlineNanos,
+                        () -> setAttribute(SlowBodyValve.TIMED_OUT, true));
             }
             return stream;
         }
     }
 
-    /** Counts bytes read and throws past the limit. */
+    /** Counts bytes read and throws past the limit or the deadline. */
     private static final class LimitedInputStream extends ServletInputStream {
 
         private final ServletInputStream delegate;
         private final long limit;
+        private final Duration timeout;
+        private final long deadlineNanos;
+        private final Runnable onTimeout;
         private long read;
 
-        LimitedInputStream(ServletInputStream delegate, long limit) {
+        LimitedInputStream(
+                ServletInputStream delegate, long limit, Duration timeout, long deadlineNanos, Runnable onTimeout) {
             this.delegate = delegate;
             this.limit = limit;
+            this.timeout = timeout;
+            this.deadlineNanos = deadlineNanos;
+            this.onTimeout = onTimeout;
         }
 
         @Override
         public int read() throws IOException {
+            requireInTime();
             int b = delegate.read();
             if (b != -1) {
                 count(1);
@@ -101,6 +128,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            requireInTime();
             int n = delegate.read(buffer, offset, length);
             if (n > 0) {
                 count(n);
@@ -108,11 +136,19 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             return n;
         }
 
+        private void requireInTime() {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                onTimeout.run();
+                throw new RequestBodyTimeoutException(timeout);
+            }
+        }
+
         private void count(int n) {
             read += n;
             if (read > limit) {
                 throw new RequestBodyTooLargeException(limit);
             }
+            requireInTime();
         }
 
         @Override
