@@ -87,6 +87,21 @@ class ServerDefaultsIT {
     }
 
     @Test
+    void aTraceRequestGets405AsProblemJson() {
+        String response;
+        try (RawConnection connection = new RawConnection(port)) {
+            response = connection
+                    .send("TRACE /query HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .readUntilClosed();
+        }
+
+        assertThat(response)
+                .startsWith("HTTP/1.1 405")
+                .contains("application/problem+json")
+                .contains("\"status\":405");
+    }
+
+    @Test
     void anOrdinaryResponseHasNoServerHeader() {
         String response;
         try (RawConnection connection = new RawConnection(port)) {
