@@ -9,6 +9,11 @@ import dev.llmq.shared.query.QueryState;
 import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.redis.QueryControl;
 import dev.llmq.shared.redis.ResultStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,10 +58,34 @@ class ResultController {
     }
 
     /** Returns the outcome once terminal, waiting up to {@code wait} for it; 202 with the status if still pending. */
+    @Operation(summary = "Read a query's outcome", description = "Waits up to 'wait' for a query still in progress.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The outcome: succeeded, failed, cancelled or expired",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Outcome")))
+    @ApiResponse(
+            responseCode = "202",
+            description = "Still queued or running",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = PendingResponse.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such query for this caller (or its result has expired)",
+            content = @Content(mediaType = "application/problem+json"))
     @GetMapping(path = "/result", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> result(
-            @RequestParam("id") String idText,
-            @RequestParam(name = "wait", required = false) @Nullable String waitText,
+            @Parameter(
+                            description = "The id POST /query returned",
+                            schema = @Schema(pattern = QueryController.QUERY_ID_PATTERN))
+                    @RequestParam("id")
+                    String idText,
+            @Parameter(
+                            description = "How long to wait for the outcome: 30s, 1500ms, 2m or plain seconds; cut to"
+                                    + " LLMQ_API_RESULT_WAIT_MAX",
+                            schema = @Schema(pattern = "^[0-9]{1,9}(ms|s|m)?$"))
+                    @RequestParam(name = "wait", required = false)
+                    @Nullable
+                    String waitText,
             Caller caller) {
         QueryId id = QueryId.parse(idText);
         Duration wait = WaitParameter.parse(waitText, properties.resultWait(), properties.resultWaitMax());
@@ -76,10 +105,30 @@ class ResultController {
      * Streams the answer as Server-Sent Events: {@code delta} events with the text as it arrives (each id is the
      * answer's length so far; send it back as {@code Last-Event-ID} to resume), then one {@code outcome} event.
      */
+    @Operation(
+            summary = "Stream a query's answer",
+            description = "Server-Sent Events: 'delta' events with the text as it arrives, then one 'outcome' event.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The event stream",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such query for this caller",
+            content = @Content(mediaType = "application/problem+json"))
     @GetMapping(path = "/result/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(
-            @RequestParam("id") String idText,
-            @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
+            @Parameter(
+                            description = "The id POST /query returned",
+                            schema = @Schema(pattern = QueryController.QUERY_ID_PATTERN))
+                    @RequestParam("id")
+                    String idText,
+            @Parameter(
+                            description = "The id of the last event received, to resume after it",
+                            schema = @Schema(pattern = "^[0-9]{1,9}$"))
+                    @RequestHeader(name = "Last-Event-ID", required = false)
+                    @Nullable
+                    String lastEventId,
             Caller caller) {
         QueryId id = QueryId.parse(idText);
         int from = resumeOffset(lastEventId);
