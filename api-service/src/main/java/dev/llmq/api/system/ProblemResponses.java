@@ -167,14 +167,28 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             case UnrecognizedPropertyException unknown -> "unknown field '" + unknown.getPropertyName() + "'";
             case MismatchedInputException mismatch
             when !mismatch.getPath().isEmpty() ->
-                "'"
-                        + mismatch.getPathReference().replaceAll("^.*\\[\"?|\"?\\]$", "")
-                        + "' has the wrong type (expected " + typeName(mismatch.getTargetType()) + ")";
+                "'" + field(mismatch) + "' has the wrong type (expected " + typeName(mismatch.getTargetType()) + ")";
             case DatabindException databind -> "the body is not a valid query: " + databind.getOriginalMessage();
+            case JacksonException jackson
+            when !jackson.getPath().isEmpty() ->
+                "'" + field(jackson) + "' is not valid: " + jackson.getOriginalMessage();
             case JacksonException jackson -> "malformed JSON: " + jackson.getOriginalMessage();
             case null -> "a JSON body is required";
             default -> "the body is not readable JSON";
         };
+    }
+
+    /** The JSON path of the offending value as a client would write it: {@code messages[0].content}. */
+    private static String field(JacksonException ex) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : ex.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static String typeName(@Nullable Class<?> type) {

@@ -9,8 +9,8 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Makes request JSON strict: no numbers or booleans silently turned into strings, no unknown fields, no trailing
- * garbage. A client that sends {@code "prompt": 123} is told so instead of having it accepted as "123".
+ * Makes request JSON strict: no numbers or booleans silently turned into strings, no fractions cut to integers, no
+ * unknown fields, no trailing garbage. A client that sends {@code "prompt": 123} is told so instead of having it accepted as "123".
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson {
@@ -21,6 +21,7 @@ class StrictJson {
                         DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                         DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .withCoercionConfig(
                         LogicalType.Textual,
                         config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
