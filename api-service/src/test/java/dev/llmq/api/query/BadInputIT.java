@@ -366,6 +366,40 @@ class BadInputIT {
     }
 
     @Test
+    void refusedIdsNeverReachRedis() {
+        Map<String, Long> before = commandCounts();
+        assertThat(before).as("INFO commandstats").isNotEmpty();
+
+        Stream.of(injectedIds(), getResultStream(), deleteQuery(), getResult())
+                .flatMap(rows -> rows)
+                .filter(row -> row.status() == 400)
+                .forEach(row -> assertThat(RawExchange.send(port, row.method(), row.target(), row.headers(), row.body())
+                                .status())
+                        .isEqualTo(400));
+
+        Map<String, Long> after = commandCounts();
+        List<String> sent = after.keySet().stream()
+                .filter(command -> !command.equals("cmdstat_ping") && !command.equals("cmdstat_info"))
+                .filter(command -> !after.get(command).equals(before.getOrDefault(command, 0L)))
+                .toList();
+        assertThat(sent).as("Redis commands sent while refusing bad ids").isEmpty();
+    }
+
+    /** Calls per Redis command so far, from {@code INFO commandstats}. */
+    private static Map<String, Long> commandCounts() {
+        String info = server.redis().call("INFO", "commandstats").toString();
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (String line : info.split("\r?\n")) {
+            var matcher = java.util.regex.Pattern.compile("^(cmdstat_[^:]+):calls=(\\d+)")
+                    .matcher(line);
+            if (matcher.find()) {
+                counts.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+            }
+        }
+        return counts;
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIs413() {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/query"))
                 .header("Content-Type", "application/json")
