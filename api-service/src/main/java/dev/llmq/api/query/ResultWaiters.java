@@ -2,6 +2,7 @@ package dev.llmq.api.query;
 
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
 import java.time.Duration;
@@ -66,7 +67,10 @@ public class ResultWaiters implements ResultNotifications.Listener {
                         onOutcome(id, completed.json());
                     }
                 } catch (RuntimeException ex) {
-                    log.warn("Could not re-read the result of query {} after a reconnect: {}", id, ex.getMessage());
+                    log.warn(
+                            "Could not re-read the result of query {} after a reconnect: {}",
+                            id,
+                            RedisFailures.describe(ex));
                 }
             }
         });

@@ -12,6 +12,7 @@ import dev.llmq.shared.query.InvalidQueryException;
 import dev.llmq.shared.query.InvalidQueryIdException;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.redis.InFlightLimitException;
+import dev.llmq.shared.redis.RedisFailures;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisException;
@@ -126,7 +127,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(RedisException.class)
     ResponseEntity<ProblemDetail> redisUnavailable(RedisException ex) {
-        log.warn("Redis is unavailable: {}", ex.getMessage());
+        log.warn("Redis is unavailable: {}", RedisFailures.describe(ex));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem(

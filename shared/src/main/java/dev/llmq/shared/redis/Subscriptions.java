@@ -19,7 +19,8 @@ final class Subscriptions {
         try {
             subscribe.run();
         } catch (RedisException ex) {
-            log.warn("Cannot subscribe to {} yet ({}); retrying in the background", pattern, ex.getMessage());
+            log.warn(
+                    "Cannot subscribe to {} yet ({}); retrying in the background", pattern, RedisFailures.describe(ex));
             Thread.ofVirtual().name("llmq-subscribe").start(() -> {
                 while (!closed.getAsBoolean()) {
                     try {
@@ -28,7 +29,7 @@ final class Subscriptions {
                         subscribe.run();
                         return;
                     } catch (RedisException retryFailure) {
-                        log.debug("Still cannot subscribe to {}: {}", pattern, retryFailure.getMessage());
+                        log.debug("Still cannot subscribe to {}: {}", pattern, RedisFailures.describe(retryFailure));
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         return;

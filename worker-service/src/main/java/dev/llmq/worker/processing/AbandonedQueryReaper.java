@@ -1,6 +1,7 @@
 package dev.llmq.worker.processing;
 
 import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ final class AbandonedQueryReaper {
             }
             return claimed;
         } catch (RuntimeException ex) {
-            log.warn("Cannot look for abandoned queries: {}", ex.getMessage());
+            log.warn("Cannot look for abandoned queries: {}", RedisFailures.describe(ex));
             return List.of();
         }
     }
@@ -68,7 +69,7 @@ final class AbandonedQueryReaper {
                 log.info("Removed {} consumers of stopped workers from the group", removed);
             }
         } catch (RuntimeException ex) {
-            log.debug("Cannot clean up stopped consumers: {}", ex.getMessage());
+            log.debug("Cannot clean up stopped consumers: {}", RedisFailures.describe(ex));
         }
     }
 }

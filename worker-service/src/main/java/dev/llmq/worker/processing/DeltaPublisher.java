@@ -3,6 +3,7 @@ package dev.llmq.worker.processing;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.RedisAnswerDeltas;
+import dev.llmq.shared.redis.RedisFailures;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ final class DeltaPublisher implements Consumer<String> {
         try {
             deltas.append(id, offset, text);
         } catch (RuntimeException ex) {
-            log.debug("query={} answer piece not published: {}", id, ex.getMessage());
+            log.debug("query={} answer piece not published: {}", id, RedisFailures.describe(ex));
         }
         offset += RedisAnswerDeltas.byteLength(text);
     }

@@ -3,6 +3,7 @@ package dev.llmq.worker.processing;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.QueryCancellations;
+import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRouter;
 import dev.llmq.worker.system.WorkerProperties;
@@ -115,7 +116,7 @@ public class QueryConsumer implements SmartLifecycle {
                 slots = 0;
             } catch (RedisException ex) {
                 inFlight.unreserve(slots);
-                log.warn("Cannot read the query stream ({}); retrying in {}", ex.getMessage(), REDIS_RETRY);
+                log.warn("Cannot read the query stream ({}); retrying in {}", RedisFailures.describe(ex), REDIS_RETRY);
                 sleep(REDIS_RETRY);
             } catch (InterruptedException ex) {
                 inFlight.unreserve(slots);
@@ -137,11 +138,13 @@ public class QueryConsumer implements SmartLifecycle {
             try {
                 processor.process(d, cancelled);
             } catch (RuntimeException ex) {
+                // the message only: exceptions from Redis carry command arguments, which can be the query itself
                 log.error(
-                        "query={} entry={} processing failed; the entry stays pending for redelivery",
+                        "query={} entry={} processing failed ({}); the entry stays pending for redelivery",
                         d.query().id(),
                         d.entryId(),
-                        ex);
+                        RedisFailures.describe(ex));
+                log.debug("query={} processing failure", d.query().id(), ex);
             }
         });
     }
@@ -153,7 +156,7 @@ public class QueryConsumer implements SmartLifecycle {
             lost.forEach(
                     entry -> log.warn("entry={} was claimed by another worker; its first stored outcome wins", entry));
         } catch (RuntimeException ex) {
-            log.warn("Cannot refresh {} in-flight entries: {}", held.size(), ex.getMessage());
+            log.warn("Cannot refresh {} in-flight entries: {}", held.size(), RedisFailures.describe(ex));
         }
     }
 
@@ -164,7 +167,7 @@ public class QueryConsumer implements SmartLifecycle {
                 // more are due: keep moving them
             }
         } catch (RuntimeException ex) {
-            log.debug("Cannot move due retries onto the stream: {}", ex.getMessage());
+            log.debug("Cannot move due retries onto the stream: {}", RedisFailures.describe(ex));
         }
     }
 
@@ -189,7 +192,7 @@ public class QueryConsumer implements SmartLifecycle {
         } catch (RuntimeException ex) {
             log.warn(
                     "Could not hand back unfinished queries ({}); they will be reclaimed after {}",
-                    ex.getMessage(),
+                    RedisFailures.describe(ex),
                     properties.reclaimAfter());
         } finally {
             scheduler.shutdownNow();

@@ -6,6 +6,7 @@ import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
+import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmAnswer;
 import dev.llmq.worker.llm.LlmCallException;
@@ -118,7 +119,8 @@ final class QueryProcessor {
         try {
             route.limits().release(callId);
         } catch (RuntimeException ex) {
-            log.debug("call={} concurrency slot not released ({}); it frees itself", callId, ex.getMessage());
+            log.debug(
+                    "call={} concurrency slot not released ({}); it frees itself", callId, RedisFailures.describe(ex));
         }
     }
 
@@ -151,7 +153,12 @@ final class QueryProcessor {
                 return;
             }
             LlmCallException classified = LlmFailures.classify(ex);
-            log.warn("query={} failed unexpectedly: {}", query.id(), classified.getMessage(), ex);
+            // the provider's or the SDK's text may quote the request, so it stays out of WARN
+            log.warn(
+                    "query={} failed unexpectedly ({})",
+                    query.id(),
+                    ex.getClass().getName());
+            log.debug("query={} unexpected failure", query.id(), ex);
             afterFailure(delivery, route, classified, timingUntilNow(query, started));
         }
     }
@@ -205,7 +212,12 @@ final class QueryProcessor {
             queue.retryLater(delivery, query.nextAttempt(), due);
             return;
         }
-        log.info("query={} failed after {} attempt(s): {}", query.id(), query.attempt(), ex.getMessage());
+        log.info(
+                "query={} failed after {} attempt(s): {}",
+                query.id(),
+                query.attempt(),
+                ex.error().code());
+        log.debug("query={} failure: {}", query.id(), ex.error().message());
         QueryError error = ex.retryable()
                 ? new QueryError(
                         ex.error().code(), ex.error().message() + " (gave up after " + query.attempt() + " attempts)")
@@ -275,13 +287,16 @@ final class QueryProcessor {
             } catch (RedisException ex) {
                 if (System.nanoTime() > deadline) {
                     log.error(
-                            "query={} entry={} outcome could not be stored; the entry stays pending for redelivery",
+                            "query={} entry={} outcome could not be stored ({}); the entry stays pending for redelivery",
                             outcome.id(),
                             delivery.entryId(),
-                            ex);
+                            RedisFailures.describe(ex));
                     return;
                 }
-                log.warn("query={} cannot store its outcome yet ({}); retrying", outcome.id(), ex.getMessage());
+                log.warn(
+                        "query={} cannot store its outcome yet ({}); retrying",
+                        outcome.id(),
+                        RedisFailures.describe(ex));
                 if (!pause(backoffMillis)) {
                     return;
                 }

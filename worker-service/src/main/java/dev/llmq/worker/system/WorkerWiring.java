@@ -117,7 +117,7 @@ class WorkerWiring {
             int maxConcurrency,
             String modelLimits,
             LlmProperties timeouts) {
-        log.info("LLM provider '{}' at {} (default model {})", name, baseUrl, defaultModel);
+        log.info("LLM provider '{}' at {} (default model {})", name, withoutSecrets(baseUrl), defaultModel);
         if (requestsPerWindow > 0 || tokensPerWindow > 0) {
             log.info(
                     "Provider '{}' limited to {} requests and {} tokens per {} across all workers",
@@ -166,6 +166,20 @@ class WorkerWiring {
         @Override
         public void close() {
             clients.forEach(OpenAIClient::close);
+        }
+    }
+
+    /** The URL without user info or query, where a key may hide ({@code https://key@host/v1?api-key=...}). */
+    static String withoutSecrets(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return url;
+            }
+            return new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+                    + " (credentials not logged)";
+        } catch (IllegalArgumentException | java.net.URISyntaxException ex) {
+            return "(a URL that does not parse)";
         }
     }
 }
