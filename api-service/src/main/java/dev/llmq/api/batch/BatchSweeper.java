@@ -1,6 +1,7 @@
 package dev.llmq.api.batch;
 
 import dev.llmq.shared.redis.BatchStore;
+import dev.llmq.shared.redis.RedisFailures;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,7 @@ class BatchSweeper implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException ex) {
-                log.warn("batch sweep failed, retrying: {}", ex.toString());
+                log.warn("batch sweep failed, retrying: {}", RedisFailures.describe(ex));
                 try {
                     Thread.sleep(properties.batchSweepInterval());
                 } catch (InterruptedException stop) {

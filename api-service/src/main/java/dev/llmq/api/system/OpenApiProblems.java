@@ -32,15 +32,40 @@ class OpenApiProblems implements GlobalOpenApiCustomizer {
         if (openApi.getPaths() == null) {
             return;
         }
-        openApi.getPaths().values().forEach(path -> path.readOperations().forEach(OpenApiProblems::addCommon));
+        openApi.getPaths()
+                .forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                    operation.setOperationId(operationId(method.name(), path));
+                    addCommon(path, operation);
+                }));
     }
 
-    private static void addCommon(Operation operation) {
+    /**
+     * A stable id from the method and path ({@code GET /v1/files/{id}/content} is {@code getV1FilesByIdContent}), so
+     * two controllers' methods of the same name never get springdoc's order-dependent {@code _1} suffixes.
+     */
+    static String operationId(String method, String path) {
+        StringBuilder id = new StringBuilder(method.toLowerCase(java.util.Locale.ROOT));
+        for (String segment : path.split("[/_-]")) {
+            if (segment.startsWith("{")) {
+                id.append("By");
+                segment = segment.substring(1, segment.length() - 1);
+            }
+            if (!segment.isEmpty()) {
+                id.append(Character.toUpperCase(segment.charAt(0))).append(segment.substring(1));
+            }
+        }
+        return id.toString();
+    }
+
+    private static void addCommon(String path, Operation operation) {
         ApiResponses responses = operation.getResponses();
         responses.remove("500");
         responses.values().forEach(OpenApiProblems::useProblemJsonForErrors);
         add(responses, "400", problem("The request is malformed; detail says what is wrong"));
         add(responses, "401", problem("An API key is required, or the one sent is not valid"));
+        if (path.contains("{")) {
+            add(responses, "404", problem("No such object for this caller"));
+        }
         add(responses, "408", problem("The request body was not received within LLMQ_API_BODY_READ_TIMEOUT"));
         if (operation.getRequestBody() != null) {
             add(responses, "413", problem("The request body exceeds LLMQ_API_MAX_BODY_SIZE"));
@@ -89,6 +114,14 @@ class OpenApiProblems implements GlobalOpenApiCustomizer {
                 .addProperty("status", new IntegerSchema().example(400))
                 .addProperty("detail", new StringSchema().example("'prompt' is required (or 'messages')"))
                 .addProperty("instance", new StringSchema().example("/query"))
+                .addProperty(
+                        "error",
+                        new ObjectSchema()
+                                .description("On /v1 paths only: the same error in OpenAI's shape, for OpenAI SDKs")
+                                .addProperty("message", new StringSchema())
+                                .addProperty("type", new StringSchema().example("invalid_request_error"))
+                                .addProperty("param", new StringSchema())
+                                .addProperty("code", new StringSchema()))
                 .addRequiredItem("title")
                 .addRequiredItem("status")
                 .addRequiredItem("detail");
