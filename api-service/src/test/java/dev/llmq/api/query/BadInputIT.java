@@ -352,7 +352,13 @@ class BadInputIT {
                 BadRequest.get("/nothing-here", 404, "/nothing-here"),
                 new BadRequest("PUT /query", "PUT", "/query", Map.of(), "", 405, "PUT"),
                 new BadRequest("PATCH /result", "PATCH", "/result?id=1", Map.of(), "", 405, "PATCH"),
-                BadRequest.get("/query", 405, "GET"));
+                BadRequest.get("/query", 405, "GET"),
+                // what browsers and EventSource send: the problem is still JSON
+                BadRequest.get("/result?id=1", 406, "application/json").withHeader("Accept", "text/html"),
+                BadRequest.get("/result/stream?id=abc", 400, "not a valid query id")
+                        .withHeader("Accept", "text/event-stream"),
+                BadRequest.get("/result/stream?id=12345678", 404, "no query with id 12345678")
+                        .withHeader("Accept", "text/event-stream"));
     }
 
     private static BadRequest row(String name, String body, String detail) {

@@ -102,6 +102,18 @@ class ServerDefaultsIT {
     }
 
     @Test
+    void aBrowserAskingForHtmlStillGetsProblemJson() {
+        String response;
+        try (RawConnection connection = new RawConnection(port)) {
+            response = connection
+                    .send("TRACE /query HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
+                    .readUntilClosed();
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 405").contains("application/problem+json");
+    }
+
+    @Test
     void anOrdinaryResponseHasNoServerHeader() {
         String response;
         try (RawConnection connection = new RawConnection(port)) {
