@@ -1,4 +1,7 @@
-/** Wiring of the api-service: configuration, Redis, JSON strictness, request limits and problem responses. */
+/**
+ * Wiring of the api-service: configuration, Redis, JSON strictness, request limits and timeouts, CORS, the OpenAPI
+ * document and problem responses (also for requests Tomcat refuses itself).
+ */
 @NullMarked
 package dev.llmq.api.system;
 

@@ -114,6 +114,19 @@ class ServerDefaultsIT {
     }
 
     @Test
+    void headersUpToTheSixteenKilobyteLimitAreAccepted() {
+        String response;
+        try (RawConnection connection = new RawConnection(port)) {
+            response = connection
+                    .send("GET /result?id=7 HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(12_000)
+                            + "\r\nConnection: close\r\n\r\n")
+                    .readUntilClosed();
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 404");
+    }
+
+    @Test
     void anOrdinaryResponseHasNoServerHeader() {
         String response;
         try (RawConnection connection = new RawConnection(port)) {
