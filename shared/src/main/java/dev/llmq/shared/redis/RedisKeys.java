@@ -134,6 +134,34 @@ public final class RedisKeys {
         return "{llmq:provider:" + provider + "}:in-flight";
     }
 
+    /**
+     * The index of API keys: a hash of key id to key digest. All API-key keys share the hash tag {@code
+     * {llmq:api-keys}}, so one script creates or revokes a key atomically on Redis Cluster; they are bounded by the
+     * keys an admin creates.
+     */
+    public static final String API_KEY_INDEX = "{llmq:api-keys}:ids";
+
+    /**
+     * One API key (a hash: key_id, tenant, name, created_at), named by the SHA-256 hex digest of the key, never the
+     * key; {@code digest} must be 64 lowercase hex digits.
+     */
+    public static String apiKey(String digest) {
+        if (!digest.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256 hex digest");
+        }
+        return "{llmq:api-keys}:key:" + digest;
+    }
+
+    /** The limits an admin set for the tenant (a hash: requests_per_minute, max_in_flight). */
+    public static String tenantLimitsKey(TenantId tenant) {
+        return "llmq:tenant:{" + tenant.value() + "}:limits";
+    }
+
+    /** The tenant's requests in the last minute (sorted set scored by time, Redis clock), for its request rate. */
+    public static String tenantRequestsKey(TenantId tenant) {
+        return "llmq:tenant:{" + tenant.value() + "}:requests";
+    }
+
     /** Reads the id out of a result channel name, or returns null for any other channel. */
     public static @Nullable QueryId idOfResultChannel(String channel) {
         if (!channel.startsWith(RESULT_PREFIX)) {
