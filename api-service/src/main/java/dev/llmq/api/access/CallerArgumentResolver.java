@@ -10,7 +10,10 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Gives controller methods the {@link Caller} the access filter established for the request. */
+/**
+ * Gives controller methods the {@link Caller} the access filter established for the request. A request the filter
+ * did not see fails instead of acting as some default tenant.
+ */
 @Configuration(proxyBeanMethods = false)
 class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
 
@@ -31,6 +34,9 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcCon
             NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
         Object caller = request.getAttribute(Caller.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-        return caller instanceof Caller known ? known : Caller.LOCAL;
+        if (caller instanceof Caller known) {
+            return known;
+        }
+        throw new IllegalStateException("no caller on the request: the access filter did not run for it");
     }
 }

@@ -1,0 +1,87 @@
+package dev.llmq.api.access;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Establishes the {@link Caller} of every request before anything else reads it: health probes pass freely, admin
+ * endpoints need the admin key, everything else a tenant's key or (without keys) a loopback address. Refusals are
+ * written here as problem JSON, since filters run outside the controller advice.
+ */
+@Component
+@Order(Ordered.LOWEST_PRECEDENCE - 100)
+class AccessFilter extends OncePerRequestFilter {
+
+    /** Set on requests the admin key let through; the admin controllers check it again. */
+    static final String ADMIN_ATTRIBUTE = AccessFilter.class.getName() + ".admin";
+
+    /** Exact raw paths only, so no encoding or path parameter makes another endpoint look like a probe. */
+    private static final Set<String> OPEN_PATHS =
+            Set.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness");
+
+    private final AccessPolicy policy;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    AccessFilter(AccessPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI();
+        if (OPEN_PATHS.contains(path)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Credentials credentials = Credentials.of(request);
+        AccessPolicy.Decision decision = isAdminPath(request)
+                ? policy.forAdmin(credentials)
+                : policy.forApi(credentials, request.getRemoteAddr());
+        switch (decision) {
+            case AccessPolicy.Decision.Admit admit -> {
+                request.setAttribute(Caller.ATTRIBUTE, admit.caller());
+                chain.doFilter(request, response);
+            }
+            case AccessPolicy.Decision.Admin admin -> {
+                request.setAttribute(ADMIN_ATTRIBUTE, Boolean.TRUE);
+                chain.doFilter(request, response);
+            }
+            case AccessPolicy.Decision.Refuse refuse -> write(refuse.refusal(), request, response);
+        }
+    }
+
+    /** By the raw and the decoded path, so that no spelling of an admin path escapes the admin check. */
+    private static boolean isAdminPath(HttpServletRequest request) {
+        return isAdmin(request.getRequestURI()) || isAdmin(request.getServletPath());
+    }
+
+    private static boolean isAdmin(String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("/admin") || lower.startsWith("/admin/") || lower.startsWith("/admin;");
+    }
+
+    private void write(Refusal refusal, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setStatus(refusal.status().value());
+        refusal.headers().forEach(response::setHeader);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", refusal.title());
+        problem.put("status", refusal.status().value());
+        problem.put("detail", refusal.detail());
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}
