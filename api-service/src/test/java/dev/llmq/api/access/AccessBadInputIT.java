@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -49,6 +50,10 @@ class AccessBadInputIT {
         if (replica != null) {
             replica.close();
         }
+        // log levels are JVM-wide: leave the next test classes in this JVM at their own
+        LoggingSystem logging = LoggingSystem.get(AccessBadInputIT.class.getClassLoader());
+        logging.setLogLevel("dev.llmq", null);
+        logging.setLogLevel("org.springframework.web", null);
     }
 
     static Stream<Arguments> badAuthorizationHeaders() {
