@@ -6,18 +6,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Establishes the {@link Caller} of every request before anything else reads it: health probes pass freely, admin
- * endpoints need the admin key, everything else a tenant's key or (without keys) a loopback address. Refusals are
+ * endpoints need the admin key, everything else a tenant's key or (without keys) a loopback address; CORS preflights
+ * pass, as they carry no credentials and reach no controller. Refusals are
  * written here as problem JSON, since filters run outside the controller advice.
  */
 @Component
@@ -42,7 +45,8 @@ class AccessFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI();
-        if (OPEN_PATHS.contains(path)) {
+        // a CORS preflight carries no credentials and never reaches a controller; CORS settings answer it
+        if (OPEN_PATHS.contains(path) || CorsUtils.isPreFlightRequest(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -69,7 +73,7 @@ class AccessFilter extends OncePerRequestFilter {
     }
 
     private static boolean isAdmin(String path) {
-        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        String lower = path.toLowerCase(Locale.ROOT);
         return lower.equals("/admin") || lower.startsWith("/admin/") || lower.startsWith("/admin;");
     }
 
