@@ -12,35 +12,17 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
-import org.redisson.api.RScript;
+import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * API keys in Redis: a hash per key digest and an index hash of id to digest, written and deleted together by one
- * script. A lookup is one {@code HGETALL}.
+ * API keys in Redis: a hash per key digest and an index hash of id to digest. No script spans both (they live in
+ * different slots on Redis Cluster); instead the order of writes keeps them safe: the index entry is written before
+ * the key and removed after it, so a crash in between leaves at most an index entry without a key, which listing
+ * skips. A lookup is one {@code HGETALL}.
  */
 public final class RedisApiKeyStore implements ApiKeyStore {
-
-    /** KEYS: key hash, index. ARGV: id, digest, tenant, name, created at. Returns 0 if the digest or id exists. */
-    private static final String CREATE = """
-            if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-              return 0
-            end
-            redis.call('HSET', KEYS[1], 'key_id', ARGV[1], 'tenant', ARGV[3], 'name', ARGV[4], 'created_at', ARGV[5])
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-            return 1
-            """;
-
-    /** KEYS: key hash, index. ARGV: id, digest. Deletes both if the index still maps the id to the digest. */
-    private static final String REVOKE = """
-            if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then
-              return 0
-            end
-            redis.call('DEL', KEYS[1])
-            redis.call('HDEL', KEYS[2], ARGV[1])
-            return 1
-            """;
 
     private final RedissonClient redis;
 
@@ -50,20 +32,15 @@ public final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public void create(String digest, ApiKeyRecord key) {
-        Long created = redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        CREATE,
-                        RScript.ReturnType.LONG,
-                        List.of(RedisKeys.apiKey(digest), RedisKeys.API_KEY_INDEX),
-                        key.id().value(),
-                        digest,
-                        key.tenant().value(),
-                        key.name(),
-                        key.createdAt().toString());
-        if (created == null || created != 1L) {
+        RMap<String, String> keyHash = redis.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE);
+        if (!index().fastPutIfAbsent(key.id().value(), digest) || keyHash.isExists()) {
             throw new IllegalStateException("API key " + key.id() + " or its digest already exists");
         }
+        keyHash.putAll(Map.of(
+                "key_id", key.id().value(),
+                "tenant", key.tenant().value(),
+                "name", key.name(),
+                "created_at", key.createdAt().toString()));
     }
 
     @Override
@@ -75,8 +52,7 @@ public final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public List<ApiKeyRecord> list(@Nullable TenantId tenant) {
-        Map<String, String> index = redis.<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
-                .readAllMap();
+        Map<String, String> index = index().readAllMap();
         if (index.isEmpty()) {
             return List.of();
         }
@@ -100,20 +76,16 @@ public final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public boolean revoke(ApiKeyId id) {
-        String digest = redis.<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
-                .get(id.value());
+        String digest = index().get(id.value());
         if (digest == null) {
             return false;
         }
-        Long revoked = redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        REVOKE,
-                        RScript.ReturnType.LONG,
-                        List.of(RedisKeys.apiKey(digest), RedisKeys.API_KEY_INDEX),
-                        id.value(),
-                        digest);
-        return revoked != null && revoked == 1L;
+        redis.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE).delete();
+        return index().fastRemove(id.value()) == 1;
+    }
+
+    private RMap<String, String> index() {
+        return redis.getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE);
     }
 
     private static @Nullable ApiKeyRecord decode(@Nullable Map<String, String> fields) {

@@ -135,21 +135,21 @@ public final class RedisKeys {
     }
 
     /**
-     * The index of API keys: a hash of key id to key digest. All API-key keys share the hash tag {@code
-     * {llmq:api-keys}}, so one script creates or revokes a key atomically on Redis Cluster; they are bounded by the
-     * keys an admin creates.
+     * The index of API keys: a hash of key id to key digest, for listing and revoking (bounded by the keys an admin
+     * creates). Written before a key and cleared after it, so no key exists that the index cannot revoke.
      */
-    public static final String API_KEY_INDEX = "{llmq:api-keys}:ids";
+    public static final String API_KEY_INDEX = "llmq:api-keys";
 
     /**
      * One API key (a hash: key_id, tenant, name, created_at), named by the SHA-256 hex digest of the key, never the
-     * key; {@code digest} must be 64 lowercase hex digits.
+     * key; {@code digest} must be 64 lowercase hex digits. Each key has its own hash tag, so the lookup every request
+     * makes spreads over a Redis Cluster instead of heating one slot.
      */
     public static String apiKey(String digest) {
         if (!digest.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("not a SHA-256 hex digest");
         }
-        return "{llmq:api-keys}:key:" + digest;
+        return "llmq:api-key:{" + digest + "}";
     }
 
     /** The limits an admin set for the tenant (a hash: requests_per_minute, max_in_flight). */
