@@ -12,7 +12,7 @@ record Refusal(HttpStatus status, String title, String detail, Map<String, Strin
         headers = Map.copyOf(headers);
     }
 
-    /** 401: no usable key; {@code error} is the RFC 6750 error code, or null when no key was offered. */
+    /** 401: no usable key; {@code error} is the RFC 6750 error code, empty when no key was offered. */
     static Refusal unauthenticated(String detail, String error) {
         String challenge = error.isEmpty() ? "Bearer realm=\"llmq\"" : "Bearer realm=\"llmq\", error=\"" + error + "\"";
         return new Refusal(
