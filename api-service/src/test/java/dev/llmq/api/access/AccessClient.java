@@ -61,6 +61,18 @@ final class AccessClient {
         return post("/query", key, "{\"prompt\":\"" + prompt + "\"}");
     }
 
+    /** Uploads a batch input file ({@code POST /v1/files}, multipart) and returns the response. */
+    HttpResponse<String> uploadBatchFile(@Nullable String key, String jsonl) {
+        String boundary = "access-test-boundary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\r\n"
+                + "Content-Type: application/jsonl\r\n\r\n" + jsonl + "\r\n--" + boundary + "--\r\n";
+        return send(request("/v1/files", key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
     /** Creates a key for the tenant with the admin key and returns the secret. */
     String createKey(String adminKey, String tenant) {
         HttpResponse<String> created =

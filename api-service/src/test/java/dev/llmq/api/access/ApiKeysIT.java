@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * API keys against a real Redis and two api-service replicas over real HTTP: a key's life from creation to
- * revocation, seen at once by both replicas, tenant isolation and the per-tenant limits.
+ * revocation, seen at once by both replicas, tenant isolation for queries, files and batches, and the per-tenant
+ * limits.
  */
 class ApiKeysIT {
 
@@ -135,6 +136,41 @@ class ApiKeysIT {
         assertThat(one.get("/result?id=" + cancelled, keyA).body()).contains("\"status\":\"cancelled\"");
         assertThat(one.get("/result?id=" + queued + "&wait=0s", null).statusCode())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void tenantBGets404ForTenantAsFilesAndBatchesAndListsOnlyItsOwn() {
+        String keyA = one.createKey(ADMIN_KEY, "batch-a");
+        String keyB = one.createKey(ADMIN_KEY, "batch-b");
+        String line = "{\"custom_id\":\"r1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+                + "\"body\":{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}}\n";
+        HttpResponse<String> uploaded = one.uploadBatchFile(keyA, line);
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+        String fileId = AccessClient.field(uploaded.body(), "id");
+        HttpResponse<String> created = two.post(
+                "/v1/batches",
+                keyA,
+                "{\"input_file_id\":\"" + fileId
+                        + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String batchId = AccessClient.field(created.body(), "id");
+
+        for (AccessClient replica : List.of(one, two)) {
+            assertThat(replica.get("/v1/files/" + fileId, keyB).statusCode()).isEqualTo(404);
+            assertThat(replica.get("/v1/files/" + fileId + "/content", keyB).statusCode())
+                    .isEqualTo(404);
+            assertThat(replica.get("/v1/batches/" + batchId, keyB).statusCode()).isEqualTo(404);
+            assertThat(replica.post("/v1/batches/" + batchId + "/cancel", keyB, "")
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(replica.get("/v1/batches", keyB).body()).doesNotContain(batchId);
+            assertThat(replica.get("/v1/files", keyB).body()).doesNotContain(fileId);
+            assertThat(replica.get("/v1/batches", null).statusCode()).isEqualTo(401);
+        }
+        assertThat(one.delete("/v1/files/" + fileId, keyB).statusCode()).isEqualTo(404);
+        assertThat(two.get("/v1/batches/" + batchId, keyA).statusCode()).isEqualTo(200);
+        assertThat(two.get("/v1/batches", keyA).body()).contains(batchId);
+        assertThat(one.get("/v1/files", keyA).body()).contains(fileId);
     }
 
     @Test
