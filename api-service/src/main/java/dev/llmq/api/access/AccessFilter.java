@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
@@ -86,6 +87,32 @@ class AccessFilter extends OncePerRequestFilter {
         problem.put("title", refusal.title());
         problem.put("status", refusal.status().value());
         problem.put("detail", refusal.detail());
+        if (request.getRequestURI().startsWith("/v1/")) {
+            problem.put("error", openAiError(refusal));
+        }
         json.writeValue(response.getOutputStream(), problem);
+    }
+
+    /** OpenAI's error member, as every problem under {@code /v1/} carries, so the SDKs show the message. */
+    private static Map<String, @Nullable Object> openAiError(Refusal refusal) {
+        Map<String, @Nullable Object> error = new LinkedHashMap<>();
+        error.put("message", refusal.detail());
+        error.put(
+                "type",
+                switch (refusal.status()) {
+                    case UNAUTHORIZED -> "authentication_error";
+                    case FORBIDDEN -> "permission_error";
+                    case TOO_MANY_REQUESTS -> "rate_limit_error";
+                    default -> "server_error";
+                });
+        error.put("param", null);
+        error.put(
+                "code",
+                switch (refusal.status()) {
+                    case UNAUTHORIZED -> "invalid_api_key";
+                    case TOO_MANY_REQUESTS -> "rate_limit_exceeded";
+                    default -> null;
+                });
+        return error;
     }
 }

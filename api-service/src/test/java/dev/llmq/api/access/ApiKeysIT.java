@@ -165,7 +165,9 @@ class ApiKeysIT {
                     .isEqualTo(404);
             assertThat(replica.get("/v1/batches", keyB).body()).doesNotContain(batchId);
             assertThat(replica.get("/v1/files", keyB).body()).doesNotContain(fileId);
-            assertThat(replica.get("/v1/batches", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> anonymous = replica.get("/v1/batches", null);
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.body()).contains("\"error\":{\"message\":", "\"type\":\"authentication_error\"");
         }
         assertThat(one.delete("/v1/files/" + fileId, keyB).statusCode()).isEqualTo(404);
         assertThat(two.get("/v1/batches/" + batchId, keyA).statusCode()).isEqualTo(200);
