@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides who a request acts for: a valid API key's tenant (within its request rate), the local tenant where no key is
- * needed, or a refusal. An offered key is always checked, never ignored: a bad one is a 401 in every mode.
+ * needed, or a refusal. A token that claims to be an llmq key ({@code llmq_...}) is always checked, never ignored: an
+ * unknown or revoked one is a 401 in every mode. Where no key is needed, any other bearer token (the placeholder an
+ * OpenAI SDK must send) counts as no key.
  */
 @Component
 class AccessPolicy {
@@ -36,6 +38,10 @@ class AccessPolicy {
             case Credentials.None none -> withoutKey(remoteAddress);
             case Credentials.Malformed malformed ->
                 refuse(Refusal.unauthenticated(malformed.reason(), "invalid_request"));
+            case Credentials.Bearer bearer
+            when properties.mode() != AccessMode.KEYS_REQUIRED && !KeySecrets.claimsToBeKey(bearer.token()) ->
+                // an SDK's placeholder (OpenAI SDKs always send one), not an llmq key: as if none were sent
+                withoutKey(remoteAddress);
             case Credentials.Bearer bearer -> withKey(bearer.token(), remoteAddress);
         };
     }

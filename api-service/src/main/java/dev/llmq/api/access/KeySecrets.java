@@ -31,6 +31,11 @@ final class KeySecrets {
         return SHAPE.matcher(token).matches();
     }
 
+    /** Whether the token presents itself as an llmq key (right shape or not), so it must be checked, never ignored. */
+    static boolean claimsToBeKey(String token) {
+        return token.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+    }
+
     static String digest(String token) {
         return HexFormat.of().formatHex(sha256(token));
     }

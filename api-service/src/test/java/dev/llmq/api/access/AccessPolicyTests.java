@@ -87,10 +87,24 @@ class AccessPolicyTests {
     }
 
     @Test
-    void anUnknownOrMalformedKeyIsRefusedEvenFromLoopbackWithoutKeysRequired() {
+    void aTokenThatIsNoLlmqKeyCountsAsNoKeyWhereNoneIsNeededAndIsRefusedWhereOneIs() {
+        for (String token : List.of("sk-llmq-e2e", "unused", "../../x", ADMIN_KEY)) {
+            assertThat(policy(null, true).forApi(new Credentials.Bearer(token), "127.0.0.1"))
+                    .isEqualTo(new AccessPolicy.Decision.Admit(Caller.LOCAL));
+            assertThat(refusal(policy(null, true).forApi(new Credentials.Bearer(token), "10.0.0.1"))
+                            .status())
+                    .isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(refusal(policy(ADMIN_KEY, true).forApi(new Credentials.Bearer(token), "127.0.0.1"))
+                            .status())
+                    .isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+    }
+
+    @Test
+    void anUnknownOrMalformedLlmqKeyIsRefusedEvenFromLoopbackWithoutKeysRequired() {
         AccessPolicy open = policy(null, false);
 
-        for (String token : List.of(KeySecrets.newKey(), "../../x", "llmq_short", ADMIN_KEY)) {
+        for (String token : List.of(KeySecrets.newKey(), "llmq_../../x", "llmq_short", "LLMQ_" + "a".repeat(43))) {
             Refusal refusal = refusal(open.forApi(new Credentials.Bearer(token), "127.0.0.1"));
             assertThat(refusal.status()).isEqualTo(HttpStatus.UNAUTHORIZED);
             assertThat(refusal.detail()).doesNotContain(token);

@@ -100,6 +100,18 @@ class ProtectedModeIT {
     }
 
     @Test
+    void anSdkPlaceholderTokenCountsAsNoKey() {
+        assertThat(protectedReplica.client().postQuery("sk-placeholder", "hi").statusCode())
+                .isEqualTo(200);
+        String address = nonLoopbackAddress().orElse(null);
+        assumeTrue(address != null, "this machine has no non-loopback IPv4 address");
+        assertThat(new AccessClient(address, protectedReplica.port())
+                        .postQuery("sk-placeholder", "hi")
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void adminEndpointsAreForbiddenUntilAnAdminKeyIsSet() {
         HttpResponse<String> refused = protectedReplica.client().get("/admin/keys", "anything-at-all-0123456789");
 
