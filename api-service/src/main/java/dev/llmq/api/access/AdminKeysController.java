@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -53,6 +54,7 @@ class AdminKeysController {
             path = "/admin/keys",
             consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<CreatedKey> create(@RequestBody CreateKeyRequest request) {
         TenantId tenant = Tenants.parse(request.tenant());
         if (tenant.equals(TenantId.LOCAL)) {
@@ -81,6 +83,7 @@ class AdminKeysController {
 
     /** Revokes the key at once on every replica (each looks keys up in Redis per request). */
     @DeleteMapping(path = "/admin/keys/{keyId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> revoke(@PathVariable("keyId") String keyIdText) {
         ApiKeyId id;
         try {
