@@ -63,10 +63,16 @@ final class Cluster implements AutoCloseable {
 
     /** Starts an api-service; returns its process and base URL. */
     Api startApi() {
+        return startApi(Map.of());
+    }
+
+    /** Starts an api-service with extra environment variables (e.g. {@code LLMQ_API_ADMIN_KEY}). */
+    Api startApi(Map<String, String> environment) {
         int port = FreePorts.find();
-        ServiceProcess process =
-                track(ServiceProcess.start("api-service", Map.of("REDIS_URL", redis.url()), "--server.port=" + port)
-                        .awaitLog("Started ApiServiceApplication", STARTUP));
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put("REDIS_URL", redis.url());
+        ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
+                .awaitLog("Started ApiServiceApplication", STARTUP));
         return new Api(process, "http://127.0.0.1:" + port);
     }
 

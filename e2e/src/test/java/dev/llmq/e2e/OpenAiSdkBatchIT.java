@@ -10,6 +10,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -81,6 +84,28 @@ class OpenAiSdkBatchIT {
         assertThat(summary.get("notFound").get("message").asString()).contains("No such batch");
     }
 
+    @Test
+    void withApiKeysRequiredTheSdkRunsABatchWithItsTenantsKeyAndAWrongKeyIsRefused() {
+        String adminKey = "e2e-admin-key-0123456789abcdef";
+        Cluster.Api keyed = cluster.startApi(Map.of("LLMQ_API_ADMIN_KEY", adminKey));
+        HttpResponse<String> created = cluster.send(HttpRequest.newBuilder(URI.create(keyed.url() + "/admin/keys"))
+                .header("Authorization", "Bearer " + adminKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"sdk-team\",\"name\":\"e2e\"}"))
+                .build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String key =
+                JsonMapper.builder().build().readTree(created.body()).get("key").asString();
+
+        JsonNode summary = runNode(Map.of("LLMQ_API_KEY", key), "batch.mjs", keyed.url() + "/v1", "10");
+        JsonNode refused = runNode(Map.of("LLMQ_API_KEY", "llmq_not-a-real-key"), "refused.mjs", keyed.url() + "/v1");
+
+        assertThat(summary.get("status").asString()).as(summary.toString()).isEqualTo("completed");
+        assertThat(summary.get("counts").get("completed").asInt()).isEqualTo(10);
+        assertThat(summary.get("results").size()).isEqualTo(10);
+        assertThat(refused.get("status").asInt()).as(refused.toString()).isEqualTo(401);
+    }
+
     private static void requireNode() {
         boolean present = onPath("node") && onPath("npm");
         if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -103,8 +128,10 @@ class OpenAiSdkBatchIT {
     private static void installSdk() {
         try {
             Files.createDirectories(SDK_DIR);
-            try (InputStream script = OpenAiSdkBatchIT.class.getResourceAsStream("/openai-node/batch.mjs")) {
-                Files.copy(script, SDK_DIR.resolve("batch.mjs"), StandardCopyOption.REPLACE_EXISTING);
+            for (String name : List.of("batch.mjs", "refused.mjs")) {
+                try (InputStream script = OpenAiSdkBatchIT.class.getResourceAsStream("/openai-node/" + name)) {
+                    Files.copy(script, SDK_DIR.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
             Path installed = SDK_DIR.resolve("node_modules/openai/package.json");
             String version = OPENAI_NODE.substring(OPENAI_NODE.indexOf('@') + 1);
@@ -120,23 +147,32 @@ class OpenAiSdkBatchIT {
     }
 
     private static JsonNode runNode(String script, String... args) {
+        return runNode(Map.of(), script, args);
+    }
+
+    private static JsonNode runNode(Map<String, String> environment, String script, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
-        String output = run(command, Duration.ofMinutes(3));
+        String output = run(command, environment, Duration.ofMinutes(3));
         String last = output.lines().reduce((first, second) -> second).orElse("");
         return JsonMapper.builder().build().readTree(last);
     }
 
     /** Runs a command in the SDK directory and returns its standard output; fails with its output if it fails. */
     private static String run(List<String> command, Duration timeout) {
+        return run(command, Map.of(), timeout);
+    }
+
+    private static String run(List<String> command, Map<String, String> environment, Duration timeout) {
         try {
             Path log = Files.createTempFile("openai-node", ".log");
             Path out = Files.createTempFile("openai-node", ".out");
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(SDK_DIR.toFile())
                     .redirectOutput(out.toFile())
-                    .redirectError(log.toFile())
-                    .start();
+                    .redirectError(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     fail(command + " did not finish within " + timeout + ": " + Files.readString(log));

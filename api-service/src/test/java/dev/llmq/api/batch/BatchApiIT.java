@@ -29,7 +29,6 @@ import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -37,8 +36,12 @@ import tools.jackson.databind.JsonNode;
 /** The Batch API over real HTTP against a real Redis; the test plays the worker through the shared work queue. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api-service", "llmq.api.batch-sweep-interval=50ms"})
-@Import(TestTenants.class)
+        properties = {
+            "spring.config.name=api-service",
+            "llmq.api.admin-key=" + BatchClient.ADMIN_KEY,
+            "llmq.api.tenant-requests-per-minute=0",
+            "llmq.api.batch-sweep-interval=50ms"
+        })
 class BatchApiIT {
 
     @RegisterExtension

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,8 +23,13 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api-service", "llmq.api.max-file-size=64KB", "llmq.api.max-file-lines=10"})
-@Import(TestTenants.class)
+        properties = {
+            "spring.config.name=api-service",
+            "llmq.api.admin-key=" + BatchClient.ADMIN_KEY,
+            "llmq.api.tenant-requests-per-minute=0",
+            "llmq.api.max-file-size=64KB",
+            "llmq.api.max-file-lines=10"
+        })
 class BatchBadInputIT {
 
     @RegisterExtension

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Real HTTP calls to the Batch API as one tenant (until the access filter lands, via a test-only header). */
+/** Real HTTP calls to the Batch API as one tenant, with an API key the admin endpoint creates for it. */
 final class BatchClient {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -21,12 +21,23 @@ final class BatchClient {
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The admin key the tests' api-service is started with ({@code llmq.api.admin-key}). */
+    static final String ADMIN_KEY = "batch-it-admin-key-0123456789abcdef";
+
     private final String base;
-    private final String tenant;
+    private final String key;
 
     BatchClient(int port, String tenant) {
         this.base = "http://127.0.0.1:" + port;
-        this.tenant = tenant;
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(base + "/admin/keys"))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"" + tenant + "\",\"name\":\"batch tests\"}"))
+                .build());
+        if (created.statusCode() != 201) {
+            throw new AssertionError("creating a key failed: " + created.statusCode() + " " + created.body());
+        }
+        this.key = json(created).get("key").asString();
     }
 
     HttpResponse<String> upload(String filename, byte[] content, String purpose) {
@@ -82,7 +93,7 @@ final class BatchClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header(TestTenants.HEADER, tenant);
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key);
     }
 
     private HttpResponse<String> send(HttpRequest request) {
