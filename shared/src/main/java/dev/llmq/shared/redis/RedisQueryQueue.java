@@ -53,6 +53,14 @@ public final class RedisQueryQueue implements QueryQueue {
             String idempotencyKey,
             String fingerprint,
             Duration window) {
+        String key = RedisKeys.idempotencyKey(submission.tenant(), idempotencyKey);
+        if (maxInFlight > 0) {
+            // a repeat is answered even when the tenant is at its cap: it asks for nothing new
+            String recorded = redis.<String>getBucket(key, StringCodec.INSTANCE).get();
+            if (recorded != null) {
+                return earlier(recorded, fingerprint);
+            }
+        }
         Query query = admit(request, submission, maxInFlight);
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         writeStatus(batch, query);
@@ -61,9 +69,7 @@ public final class RedisQueryQueue implements QueryQueue {
                         RScript.Mode.READ_WRITE,
                         Scripts.ENQUEUE_ONCE,
                         RScript.ReturnType.VALUE,
-                        List.of(
-                                RedisKeys.idempotencyKey(submission.tenant(), idempotencyKey),
-                                RedisKeys.queryStream(query.priority())),
+                        List.of(key, RedisKeys.queryStream(query.priority())),
                         fingerprint + ":" + query.id().value(),
                         Long.toString(window.toMillis()),
                         RedisKeys.QUERY_FIELD,
@@ -74,6 +80,11 @@ public final class RedisQueryQueue implements QueryQueue {
             return new IdempotentSubmission.Created(query);
         }
         forgetUnused(query);
+        return earlier(recorded, fingerprint);
+    }
+
+    /** What an idempotency key recorded ({@code fingerprint:id}) means for a request with {@code fingerprint}. */
+    private static IdempotentSubmission earlier(String recorded, String fingerprint) {
         int colon = recorded.lastIndexOf(':');
         QueryId id = QueryId.parse(recorded.substring(colon + 1));
         return recorded.substring(0, colon).equals(fingerprint)

@@ -238,6 +238,24 @@ class QueryLifecycleRedisIT {
     }
 
     @Test
+    void aRepeatWithItsIdempotencyKeyIsAnsweredEvenWhenTheTenantIsAtItsCap() {
+        var first = queue.submitOnce(
+                QueryRequest.ofPrompt("capped"), Submission.of(ACME), 1, "k", "request", Duration.ofMinutes(1));
+
+        var repeat = queue.submitOnce(
+                QueryRequest.ofPrompt("capped"), Submission.of(ACME), 1, "k", "request", Duration.ofMinutes(1));
+
+        assertThat(repeat)
+                .isEqualTo(
+                        new QueryQueue.IdempotentSubmission.Repeated(((QueryQueue.IdempotentSubmission.Created) first)
+                                .query()
+                                .id()));
+        assertThatThrownBy(() -> queue.submitOnce(
+                        QueryRequest.ofPrompt("new"), Submission.of(ACME), 1, "k2", "other", Duration.ofMinutes(1)))
+                .isInstanceOf(InFlightLimitException.class);
+    }
+
+    @Test
     void aCancelledQueuedQueryEndsCancelledIsAnnouncedAndIsNeverBegun() {
         List<QueryId> announced = new CopyOnWriteArrayList<>();
         try (QueryCancellations cancellations = new RedisQueryCancellations(client)) {
