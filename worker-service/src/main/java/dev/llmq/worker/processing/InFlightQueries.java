@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -24,20 +25,10 @@ final class InFlightQueries {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /** One query being processed: its thread, and whether a client cancelled it. */
-    private record Running(QueryId id, Thread thread, boolean[] cancelled) {
-
-        BooleanSupplier cancelledSignal() {
-            return () -> {
-                synchronized (cancelled) {
-                    return cancelled[0];
-                }
-            };
-        }
+    private record Running(QueryId id, Thread thread, AtomicBoolean cancelled) {
 
         void cancel() {
-            synchronized (cancelled) {
-                cancelled[0] = true;
-            }
+            cancelled.set(true);
             thread.interrupt();
         }
     }
@@ -76,7 +67,7 @@ final class InFlightQueries {
      * query was cancelled.
      */
     void run(Delivery delivery, boolean slotReserved, BiConsumer<Delivery, BooleanSupplier> work) {
-        boolean[] cancelled = {false};
+        AtomicBoolean cancelled = new AtomicBoolean();
         Thread thread = Thread.ofVirtual()
                 .name("query-" + delivery.query().id())
                 .unstarted(() -> {
@@ -84,7 +75,7 @@ final class InFlightQueries {
                         if (!slotReserved) {
                             slots.acquireUninterruptibly();
                         }
-                        work.accept(delivery, running.get(delivery.entryId()).cancelledSignal());
+                        work.accept(delivery, cancelled::get);
                     } finally {
                         running.remove(delivery.entryId());
                         slots.release();
