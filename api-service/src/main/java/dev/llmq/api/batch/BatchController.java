@@ -1,6 +1,10 @@
 package dev.llmq.api.batch;
 
 import dev.llmq.api.access.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,6 +25,11 @@ class BatchController {
         this.batches = batches;
     }
 
+    @Operation(summary = "Create a batch from an uploaded JSONL file of chat completion requests")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Batch")))
     @PostMapping(
             path = "/v1/batches",
             consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -29,17 +38,32 @@ class BatchController {
         return batches.create(caller.tenant(), request).toJson();
     }
 
+    @Operation(summary = "Retrieve a batch: its status and counts")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Batch")))
     @GetMapping(path = "/v1/batches/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode retrieve(@PathVariable String id, Caller caller) {
         return batches.find(caller.tenant(), id).toJson();
     }
 
+    @Operation(summary = "Cancel a batch: its unfinished lines end cancelled")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Batch")))
     @PostMapping(path = "/v1/batches/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode cancel(@PathVariable String id, Caller caller) {
         return batches.cancel(caller.tenant(), id).toJson();
     }
 
     /** The caller's batches, newest first, {@code limit} (1-100, default 20) at a time after {@code after}. */
+    @Operation(summary = "List the caller's batches, newest first")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "BatchList")))
     @GetMapping(path = "/v1/batches", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode list(
             @RequestParam(name = "limit", required = false) @Nullable Integer limit,

@@ -1,6 +1,10 @@
 package dev.llmq.api.batch;
 
 import dev.llmq.api.access.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +34,11 @@ class FileController {
     }
 
     /** Accepts a JSONL batch input file ({@code purpose=batch}); its lines are checked when a batch uses it. */
+    @Operation(summary = "Upload a JSONL batch input file (purpose=batch)")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "File")))
     @PostMapping(
             path = "/v1/files",
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -53,12 +62,22 @@ class FileController {
         return files.save(caller.tenant(), ObjectIds.newFileId(), filename(file), purpose, content);
     }
 
+    @Operation(summary = "Retrieve a file's metadata")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "File")))
     @GetMapping(path = "/v1/files/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode retrieve(@PathVariable String id, Caller caller) {
         return files.find(caller.tenant(), id);
     }
 
     /** The raw bytes of the file: JSONL for batch input, output and error files. */
+    @Operation(summary = "Download a file's content: JSONL for input, output and error files")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/jsonl", schema = @Schema(type = "string")))
     @GetMapping(path = "/v1/files/{id}/content")
     ResponseEntity<byte[]> content(@PathVariable String id, Caller caller) {
         return ResponseEntity.ok()
@@ -66,6 +85,11 @@ class FileController {
                 .body(files.content(caller.tenant(), id));
     }
 
+    @Operation(summary = "Delete a file")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeletedFile")))
     @DeleteMapping(path = "/v1/files/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode delete(@PathVariable String id, Caller caller) {
         files.delete(caller.tenant(), id);
@@ -77,6 +101,11 @@ class FileController {
     }
 
     /** The caller's files, newest first. */
+    @Operation(summary = "List the caller's files, newest first")
+    @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "FileList")))
     @GetMapping(path = "/v1/files", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode list(
             @RequestParam(name = "limit", required = false) @Nullable Integer limit,
