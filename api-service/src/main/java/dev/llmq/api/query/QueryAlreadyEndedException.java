@@ -1,24 +1,26 @@
 package dev.llmq.api.query;
 
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryStatus;
 
-/** A cancel of a query that has already reached its terminal outcome; carries that outcome's JSON. */
+/** A cancel of a query that has already reached its terminal outcome; carries that outcome's status. */
 public class QueryAlreadyEndedException extends RuntimeException {
 
     private final QueryId id;
-    private final String outcomeJson;
+    private final QueryStatus status;
 
-    public QueryAlreadyEndedException(QueryId id, String status, String outcomeJson) {
-        super("query " + id + " has already ended (" + status + "); only a queued or running query can be cancelled");
+    public QueryAlreadyEndedException(QueryId id, QueryStatus status) {
+        super("query " + id + " has already ended (" + status.wireName()
+                + "); only a queued or running query can be cancelled");
         this.id = id;
-        this.outcomeJson = outcomeJson;
+        this.status = status;
     }
 
     public QueryId id() {
         return id;
     }
 
-    public String outcomeJson() {
-        return outcomeJson;
+    public QueryStatus status() {
+        return status;
     }
 }

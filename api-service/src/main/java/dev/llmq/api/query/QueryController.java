@@ -125,7 +125,7 @@ class QueryController {
                 ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(cancelled.json());
             case QueryControl.CancelResult.AlreadyEnded ended ->
                 throw new QueryAlreadyEndedException(
-                        id, ProtocolJson.decodeOutcome(ended.json()).status().wireName(), ended.json());
+                        id, ProtocolJson.decodeOutcome(ended.json()).status());
             case QueryControl.CancelResult.NotFound notFound -> throw new QueryNotFoundException(id);
         };
     }

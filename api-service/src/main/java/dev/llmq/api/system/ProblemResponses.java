@@ -10,7 +10,6 @@ import dev.llmq.api.query.QueryAlreadyEndedException;
 import dev.llmq.api.query.QueryNotFoundException;
 import dev.llmq.shared.query.InvalidQueryException;
 import dev.llmq.shared.query.InvalidQueryIdException;
-import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.redis.InFlightLimitException;
 import dev.llmq.shared.redis.RedisFailures;
 import java.net.URI;
@@ -62,8 +61,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     ProblemDetail alreadyEnded(QueryAlreadyEndedException ex) {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, "Query already ended", ex.getMessage());
         problem.setProperty("id", ex.id().value());
-        problem.setProperty(
-                "outcome", ProtocolJson.decodeOutcome(ex.outcomeJson()).status().wireName());
+        problem.setProperty("outcome", ex.status().wireName());
         return problem;
     }
 

@@ -47,8 +47,4 @@ public final class PriorityShares {
         }
         return counts;
     }
-
-    static Priority level(int ordinal) {
-        return Priority.values()[ordinal];
-    }
 }
