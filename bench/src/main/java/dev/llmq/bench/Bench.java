@@ -1,0 +1,72 @@
+package dev.llmq.bench;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs benchmark scenarios: {@code bench/run [--quick] [scenario ...]} (all when none is named). Each prints one
+ * result line; all records go to {@code bench/target/results/<time>.json}.
+ */
+public final class Bench {
+
+    static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+
+    static {
+        for (Scenario scenario : List.<Scenario>of(new OverheadScenario())) {
+            SCENARIOS.put(scenario.name(), scenario);
+        }
+    }
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        Scenario.Pace pace = Scenario.Pace.FULL;
+        List<Scenario> chosen = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--quick")) {
+                pace = Scenario.Pace.QUICK;
+            } else if (SCENARIOS.containsKey(arg)) {
+                chosen.add(SCENARIOS.get(arg));
+            } else {
+                System.err.println("unknown scenario '" + arg + "'; scenarios: " + String.join(", ", SCENARIOS.keySet())
+                        + " (and --quick)");
+                System.exit(2);
+            }
+        }
+        if (chosen.isEmpty()) {
+            chosen.addAll(SCENARIOS.values());
+        }
+        Workspace workspace = Workspace.find();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<Map<String, Object>> records = new ArrayList<>();
+        boolean allMet = true;
+        for (Scenario scenario : chosen) {
+            System.out.println("# " + scenario.name() + ": " + scenario.description());
+            long start = System.nanoTime();
+            ScenarioResult result = scenario.run(workspace, pace);
+            Map<String, Object> record = result.record();
+            record.put("seconds", Math.round((System.nanoTime() - start) / 1e9));
+            records.add(record);
+            allMet &= result.allGoalsMet();
+            System.out.println(result.line());
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("started_at", started.toString());
+        run.put("pace", pace.name().toLowerCase(java.util.Locale.ROOT));
+        run.put("java", Runtime.version().toString());
+        run.put("cores", Runtime.getRuntime().availableProcessors());
+        run.put("scenarios", records);
+        Files.createDirectories(workspace.results());
+        var file = workspace.results().resolve(started.toString().replace(':', '-') + ".json");
+        JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(file.toFile(), run);
+        System.out.println("records: " + workspace.root().relativize(file) + (allMet ? "" : " (some goals missed)"));
+        System.exit(0);
+    }
+}

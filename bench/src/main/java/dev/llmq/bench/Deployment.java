@@ -1,0 +1,81 @@
+package dev.llmq.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * llmq as a benchmark runs it: its own Redis, the simulator, api-service and worker-service replicas, each a separate
+ * process started from the built jars with production JIT settings; closed in reverse order.
+ */
+final class Deployment implements AutoCloseable {
+
+    static final Duration STARTUP = Duration.ofSeconds(90);
+
+    private final Workspace workspace;
+    private final String scenario;
+    private final RedisProcess redis;
+    private final List<Launched> processes = new ArrayList<>();
+    private String simulatorUrl = "";
+
+    Deployment(Workspace workspace, String scenario) throws InterruptedException {
+        this.workspace = workspace;
+        this.scenario = scenario;
+        this.redis = RedisProcess.start(workspace, scenario + "-redis");
+    }
+
+    RedisProcess redis() {
+        return redis;
+    }
+
+    /** Starts the simulator with its {@code --llmq.simulator.*} arguments; returns its base URL ({@code .../v1}). */
+    String startSimulator(String... args) throws InterruptedException {
+        int port = workspace.freePort();
+        List<String> all = new ArrayList<>(List.of("--server.port=" + port));
+        all.addAll(List.of(args));
+        launch("llm-simulator", List.of("-Xmx1g"), Map.of(), all)
+                .awaitOutput("Started LlmSimulatorApplication", STARTUP);
+        simulatorUrl = "http://127.0.0.1:" + port + "/v1";
+        return simulatorUrl;
+    }
+
+    /** Starts an api-service; returns its base URL. */
+    String startApi(Map<String, String> environment, String... args) throws InterruptedException {
+        int port = workspace.freePort();
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("REDIS_URL", redis.url());
+        List<String> all = new ArrayList<>(List.of("--server.port=" + port));
+        all.addAll(List.of(args));
+        launch("api-service", List.of("-Xmx1g"), env, all).awaitOutput("Started ApiServiceApplication", STARTUP);
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Starts a worker calling the simulator, with {@code --llmq.worker.*} style arguments. */
+    Launched startWorker(List<String> jvm, String... args) throws InterruptedException {
+        Map<String, String> env = Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-bench");
+        List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
+        all.addAll(List.of(args));
+        return launch("worker-service", jvm, env, all).awaitOutput("consuming {llmq}:queries", STARTUP);
+    }
+
+    private Launched launch(String module, List<String> jvm, Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(workspace.java()));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", workspace.jar(module).toString()));
+        command.addAll(args);
+        Launched process =
+                Launched.start(scenario + "-" + module + "-" + processes.size(), workspace.logs(), env, command);
+        processes.add(process);
+        return process;
+    }
+
+    @Override
+    public void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        redis.close();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.llmq.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * A client of the {@code /query} + {@code /result} contract, for llmq and for any service that speaks it (the
+ * baseline): submit a prompt, then wait for its outcome with long-polling {@code GET /result}.
+ */
+final class QueryClient {
+
+    private final HttpClient http;
+    private final String baseUrl;
+
+    QueryClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** Submits {@code prompt}; returns the query's id. */
+    long submit(String prompt) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/query"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"" + prompt + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("POST /query answered " + response.statusCode() + ": " + response.body());
+        }
+        return idOf(response.body());
+    }
+
+    /**
+     * Waits for query {@code id}'s outcome (long-polling, again on each 202) and returns its body; throws when it did
+     * not succeed.
+     */
+    String awaitSucceeded(long id, Duration wait) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/result?id=" + id + "&wait=" + wait.toSeconds() + "s"))
+                .timeout(wait.plusSeconds(30))
+                .GET()
+                .build();
+        while (true) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                if (!response.body().contains("\"succeeded\"")) {
+                    throw new IOException("query " + id + " did not succeed: " + response.body());
+                }
+                return response.body();
+            }
+            if (response.statusCode() != 202) {
+                throw new IOException("GET /result answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+    }
+
+    /** Submits {@code prompt} and waits for its answer. */
+    void submitAndAwait(String prompt, Duration wait) throws IOException, InterruptedException {
+        awaitSucceeded(submit(prompt), wait);
+    }
+
+    static long idOf(String body) throws IOException {
+        int at = body.indexOf("\"id\":");
+        if (at < 0) {
+            throw new IOException("no id in " + body);
+        }
+        int from = at + 5;
+        int to = from;
+        while (to < body.length() && Character.isDigit(body.charAt(to))) {
+            to++;
+        }
+        return Long.parseLong(body.substring(from, to));
+    }
+}
