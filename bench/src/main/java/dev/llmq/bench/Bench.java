@@ -19,7 +19,12 @@ public final class Bench {
     static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
     static {
-        for (Scenario scenario : List.<Scenario>of(new OverheadScenario())) {
+        for (Scenario scenario : List.<Scenario>of(
+                new OverheadScenario(),
+                new SlowLlmScenario(),
+                new WaitersScenario(),
+                new RateLimitedScenario(),
+                new BaselineScenario())) {
             SCENARIOS.put(scenario.name(), scenario);
         }
     }
@@ -27,6 +32,10 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 5 && args[0].equals("design-card")) {
+            DesignCardService.main(Integer.parseInt(args[1]), args[2], args[3], Integer.parseInt(args[4]));
+            return;
+        }
         Scenario.Pace pace = Scenario.Pace.FULL;
         List<Scenario> chosen = new ArrayList<>();
         for (String arg : args) {

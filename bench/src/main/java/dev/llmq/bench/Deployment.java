@@ -60,6 +60,14 @@ final class Deployment implements AutoCloseable {
         return launch("worker-service", jvm, env, all).awaitOutput("consuming {llmq}:queries", STARTUP);
     }
 
+    /** Starts any other command as part of this deployment (closed with it). */
+    Launched launchCommand(String name, List<String> command) {
+        Launched process =
+                Launched.start(scenario + "-" + name + "-" + processes.size(), workspace.logs(), Map.of(), command);
+        processes.add(process);
+        return process;
+    }
+
     private Launched launch(String module, List<String> jvm, Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>(List.of(workspace.java()));
         command.addAll(jvm);

@@ -1,0 +1,64 @@
+package dev.llmq.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Thousands of queries in flight in one worker: the simulator takes 2 seconds per answer and 2,000 queries per second
+ * are offered, so one worker process (heap capped at 512 MB) must hold 4,000 LLM calls at once on virtual threads.
+ */
+final class SlowLlmScenario implements Scenario {
+
+    static final double OFFERED = 2_000;
+
+    @Override
+    public String name() {
+        return "slow-llm";
+    }
+
+    @Override
+    public String description() {
+        return "2 s answers, 2,000 q/s offered to one worker (-Xmx512m): completion ratio, p99, worker heap";
+    }
+
+    @Override
+    public ScenarioResult run(Workspace workspace, Pace pace) throws Exception {
+        try (Deployment llmq = new Deployment(workspace, name())) {
+            llmq.startSimulator(
+                    "--llmq.simulator.time-to-first-token=2000ms",
+                    "--llmq.simulator.per-token-delay=0ms",
+                    "--server.tomcat.threads.max=8000",
+                    "--server.tomcat.max-connections=20000");
+            String api = llmq.startApi(Map.of());
+            Launched worker = llmq.startWorker(List.of("-Xmx512m"), "--llmq.worker.max-in-flight=6000");
+            QueryClient client = new QueryClient(api);
+            Duration wait = Duration.ofSeconds(60);
+
+            OpenLoop.run(
+                    500, pace.scale(Duration.ofSeconds(8)), wait, i -> client.submitAndAwait("warm up " + i, wait));
+
+            OpenLoop.Report report;
+            double peakHeap;
+            try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
+                report = OpenLoop.run(
+                        OFFERED,
+                        pace.scale(Duration.ofSeconds(30)),
+                        Duration.ofSeconds(60),
+                        i -> client.submitAndAwait("slow " + i, wait));
+                peakHeap = heap.peakMegabytes();
+            }
+            return new ScenarioResult(name())
+                    .goal("completed_ratio", ">=", 0.99, (double) report.completed() / report.offered())
+                    .goal("p99_ms", "<=", 2_200, report.percentileMillis(99))
+                    .goal("worker_peak_heap_mb", "<=", 512, peakHeap)
+                    .figure("offered_qps", OFFERED)
+                    .figure("offered", report.offered())
+                    .figure("completed", report.completed())
+                    .figure("failed", report.failed())
+                    .figure("p50_ms", report.percentileMillis(50))
+                    .figure("completed_qps", report.completedPerSecond())
+                    .figure("last_error", report.lastError());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.llmq.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One api-service replica holds 20,000 {@code GET /result} waits at once; then a worker answers them all. Measures how
+ * long after an outcome was stored its waiter got it (the outcome's {@code completed_at} against the arrival time,
+ * one clock, millisecond resolution) and how many Redis connections the replica held meanwhile.
+ *
+ * <p>The waits go over HTTP/2 (h2c, many streams per connection): this machine's hard limit of 20,000 open files per
+ * process rules out 20,000 HTTP/1.1 connections to one process.
+ */
+final class WaitersScenario implements Scenario {
+
+    static final int WAITERS = 20_000;
+    private static final Pattern COMPLETED_AT = Pattern.compile("\"completed_at\":\"([^\"]+)\"");
+
+    @Override
+    public String name() {
+        return "waiters";
+    }
+
+    @Override
+    public String description() {
+        return "20,000 concurrent GET /result waits on one api-service: wake-up p99 after the outcome is stored, Redis"
+                + " connections held";
+    }
+
+    @Override
+    public ScenarioResult run(Workspace workspace, Pace pace) throws Exception {
+        int count = pace == Pace.FULL ? WAITERS : WAITERS / 4;
+        try (Deployment llmq = new Deployment(workspace, name())) {
+            llmq.startSimulator("--llmq.simulator.time-to-first-token=0ms", "--llmq.simulator.per-token-delay=0ms");
+            String api = llmq.startApi(Map.of("LLMQ_API_RESULT_WAIT_MAX", "600s"), "--server.http2.enabled=true");
+            QueryClient submitter = new QueryClient(api);
+            long[] ids = new long[count];
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Semaphore permits = new Semaphore(64);
+                for (int i = 0; i < count; i++) {
+                    int index = i;
+                    permits.acquire();
+                    pool.execute(() -> {
+                        try {
+                            ids[index] = submitter.submit("waiter " + index);
+                        } catch (Exception ex) {
+                            throw new IllegalStateException(ex);
+                        } finally {
+                            permits.release();
+                        }
+                    });
+                }
+            }
+
+            Recorder wakeUps = new Recorder(3_600_000L, 3);
+            AtomicLong answered = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            StringBuffer lastError = new StringBuffer();
+            long connectionsWhileWaiting;
+            try (HttpClient http = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_2)
+                            .connectTimeout(Duration.ofSeconds(30))
+                            .build();
+                    ExecutorService waits = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (long id : ids) {
+                    waits.execute(() -> {
+                        try {
+                            HttpResponse<String> response = http.send(
+                                    HttpRequest.newBuilder(URI.create(api + "/result?id=" + id + "&wait=600s"))
+                                            .timeout(Duration.ofSeconds(700))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            long arrived = System.currentTimeMillis();
+                            Matcher completed = COMPLETED_AT.matcher(response.body());
+                            if (response.statusCode() != 200 || !completed.find()) {
+                                throw new IllegalStateException(response.statusCode() + " " + response.body());
+                            }
+                            long stored =
+                                    java.time.Instant.parse(completed.group(1)).toEpochMilli();
+                            wakeUps.recordValue(Math.max(0, arrived - stored));
+                            answered.incrementAndGet();
+                        } catch (Exception ex) {
+                            failed.incrementAndGet();
+                            lastError.setLength(0);
+                            lastError.append(ex);
+                        }
+                    });
+                }
+                // every wait is parked once the replica reports them all (or after a generous pause)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (waitingAt(api) < count && System.nanoTime() < deadline) {
+                    Thread.sleep(500);
+                }
+                connectionsWhileWaiting = llmq.redis().connectionsNamed("llmq-api");
+                llmq.startWorker(List.of("-Xmx1g"), "--llmq.worker.max-in-flight=512");
+                waits.shutdown();
+                waits.awaitTermination(5, TimeUnit.MINUTES);
+            }
+            Histogram histogram = wakeUps.getIntervalHistogram();
+            return new ScenarioResult(name())
+                    .goal("answered_waiters", ">=", count, answered.get())
+                    .goal("wake_up_p99_ms", "<=", 50, histogram.getValueAtPercentile(99))
+                    .goal("redis_connections", "<=", 16, connectionsWhileWaiting)
+                    .figure("wake_up_p50_ms", (double) histogram.getValueAtPercentile(50))
+                    .figure("wake_up_max_ms", (double) histogram.getMaxValue())
+                    .figure("failed", failed.get())
+                    .figure("last_error", lastError.toString());
+        }
+    }
+
+    /** How many waits the replica holds, from its {@code llmq.result.waiters} gauge; -1 when it cannot tell. */
+    private static long waitingAt(String api) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(api + "/actuator/prometheus"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher value = Pattern.compile("^llmq_result_waiters\\S* ([0-9.Ee+]+)$", Pattern.MULTILINE)
+                    .matcher(response.body());
+            return response.statusCode() == 200 && value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
+        } catch (Exception ex) {
+            return -1;
+        }
+    }
+}
