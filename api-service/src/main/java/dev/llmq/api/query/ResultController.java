@@ -164,7 +164,7 @@ class ResultController {
             when !inProgress.tenant().equals(caller.tenant()) -> new QueryLookup.Unknown();
             case QueryLookup.InProgress inProgress
             when expired(inProgress.state()) ->
-                new QueryLookup.Completed(control.expire(inProgress.state()), caller.tenant());
+                new QueryLookup.Completed(control.expire(inProgress.state()).json(), caller.tenant());
             case QueryLookup lookup -> lookup;
         };
     }

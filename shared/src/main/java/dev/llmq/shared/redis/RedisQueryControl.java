@@ -54,10 +54,12 @@ public final class RedisQueryControl implements QueryControl {
     }
 
     @Override
-    public String expire(QueryState state) {
+    public ExpireResult expire(QueryState state) {
         Objects.requireNonNull(state.deadline(), "only a query with a deadline expires");
         String json = ProtocolJson.encode(outcome(state, new Outcome.Expired(state.deadline())));
-        return store(state, json, false) ? json : storedOutcome(state.id());
+        return store(state, json, false)
+                ? new ExpireResult.Expired(json)
+                : new ExpireResult.AlreadyEnded(storedOutcome(state.id()));
     }
 
     private Outcome outcome(QueryState state, Outcome.Result result) {

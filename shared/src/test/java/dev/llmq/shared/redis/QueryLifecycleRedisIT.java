@@ -306,11 +306,12 @@ class QueryLifecycleRedisIT {
         QueryLookup.InProgress queued = (QueryLookup.InProgress) store.lookup(query.id());
         assertThat(queued.state().deadline()).isEqualTo(deadline);
 
-        String first = control.expire(queued.state());
-        String second = control.expire(queued.state());
+        QueryControl.ExpireResult first = control.expire(queued.state());
+        QueryControl.ExpireResult second = control.expire(queued.state());
 
-        assertThat(ProtocolJson.decodeOutcome(first).result()).isEqualTo(new Outcome.Expired(deadline));
-        assertThat(second).isEqualTo(first);
+        assertThat(first).isInstanceOf(QueryControl.ExpireResult.Expired.class);
+        assertThat(ProtocolJson.decodeOutcome(first.json()).result()).isEqualTo(new Outcome.Expired(deadline));
+        assertThat(second).isEqualTo(new QueryControl.ExpireResult.AlreadyEnded(first.json()));
     }
 
     private Query submit(Priority priority, String prompt) {

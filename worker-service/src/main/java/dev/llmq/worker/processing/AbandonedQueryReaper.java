@@ -24,10 +24,12 @@ final class AbandonedQueryReaper {
     private final WorkQueue queue;
     private final Duration reclaimAfter;
     private final long intervalNanos;
+    private final ProcessingMetrics metrics;
     private long nextReap = System.nanoTime();
     private long nextCleanup = System.nanoTime();
 
-    AbandonedQueryReaper(WorkQueue queue, Duration reclaimAfter, Duration interval) {
+    AbandonedQueryReaper(WorkQueue queue, Duration reclaimAfter, Duration interval, ProcessingMetrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.reclaimAfter = reclaimAfter;
         this.intervalNanos = interval.toNanos();
@@ -49,6 +51,9 @@ final class AbandonedQueryReaper {
                         delivery.query().id(),
                         delivery.entryId(),
                         delivery.deliveryCount());
+            }
+            if (!claimed.isEmpty()) {
+                metrics.reclaimed(claimed.size());
             }
             return claimed;
         } catch (RuntimeException ex) {

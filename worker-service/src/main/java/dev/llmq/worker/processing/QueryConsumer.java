@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public class QueryConsumer implements SmartLifecycle {
     private final InFlightQueries inFlight;
     private final AbandonedQueryReaper reaper;
     private volatile boolean running;
-    private Thread reader;
+    private volatile @Nullable Thread reader;
     private ScheduledExecutorService scheduler;
 
     QueryConsumer(
@@ -49,7 +50,8 @@ public class QueryConsumer implements SmartLifecycle {
             AnswerDeltas deltas,
             QueryCancellations cancellations,
             Clock clock,
-            WorkerProperties properties) {
+            WorkerProperties properties,
+            ProcessingMetrics metrics) {
         this.queue = queue;
         this.cancellations = cancellations;
         this.properties = properties;
@@ -60,9 +62,9 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.retryMaxDelay(),
                 properties.retryAfterMax());
         this.processor = new QueryProcessor(
-                queue, router, deltas, retries, clock, properties.maxDeliveries(), properties.deadline());
+                queue, router, deltas, retries, clock, properties.maxDeliveries(), properties.deadline(), metrics);
         this.inFlight = new InFlightQueries(properties.maxInFlight());
-        this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
+        this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval(), metrics);
     }
 
     @Override
@@ -80,12 +82,26 @@ public class QueryConsumer implements SmartLifecycle {
                 log.info("query={} cancelled by its client; aborting its LLM call", id);
             }
         });
-        reader = Thread.ofVirtual().name("llmq-reader").start(this::readLoop);
+        reader = Thread.ofVirtual().name("llmq-reader").start(this::readUntilStopped);
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
         long keepAlive = properties.keepAliveInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::promoteDueRetries, 0, PROMOTE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The loop, and a loud note if it dies: readiness then turns DOWN, as the worker takes no more work. */
+    private void readUntilStopped() {
+        try {
+            readLoop();
+        } catch (RuntimeException | Error ex) {
+            log.error(
+                    "The consumer loop of worker {} died ({}); it takes no new queries",
+                    queue.consumer(),
+                    RedisFailures.describe(ex));
+            log.debug("Consumer loop failure", ex);
+            throw ex;
+        }
     }
 
     private void readLoop() {
@@ -180,7 +196,10 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.shutdownGrace(),
                 inFlight.size());
         try {
-            reader.join(properties.readBlock().plusSeconds(2));
+            Thread loop = reader;
+            if (loop != null) {
+                loop.join(properties.readBlock().plusSeconds(2));
+            }
             if (!inFlight.awaitEmpty(properties.shutdownGrace())) {
                 Set<String> unfinished = inFlight.entryIds();
                 log.warn("Handing back {} unfinished queries for other workers to claim", unfinished.size());
@@ -203,6 +222,15 @@ public class QueryConsumer implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Whether the consumer loop is taking work now: started, not stopping, and its reader thread alive (false before
+     * start, while shutting down, and after the loop died).
+     */
+    public boolean consuming() {
+        Thread loop = reader;
+        return running && loop != null && loop.isAlive();
     }
 
     /** Stop before the web server and Redis client go away. */
