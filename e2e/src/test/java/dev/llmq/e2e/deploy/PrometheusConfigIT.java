@@ -36,11 +36,13 @@ class PrometheusConfigIT {
 
     @Test
     void promtoolAcceptsTheScrapeConfigAndFindsEveryRuleFile() {
-        Commands.Result checked = promtool(DeployFiles.PROMETHEUS_CONFIG.getParent(), "check", "config", "prometheus.yml");
+        Commands.Result checked =
+                promtool(DeployFiles.PROMETHEUS_CONFIG.getParent(), "check", "config", "prometheus.yml");
 
         assertThat(checked.exitCode()).as(checked.output()).isZero();
         assertThat(checked.output())
-                .contains("SUCCESS: " + DeployFiles.yamlFiles(DeployFiles.PROMETHEUS_RULES).size() + " rule files found");
+                .contains("SUCCESS: "
+                        + DeployFiles.yamlFiles(DeployFiles.PROMETHEUS_RULES).size() + " rule files found");
     }
 
     @Test
@@ -71,18 +73,19 @@ class PrometheusConfigIT {
         Set<String> alerts = new TreeSet<>();
         for (Map<String, Object> rule : rules(DeployFiles.PROMETHEUS_RULES.resolve("llmq-alerts.yml"))) {
             String alert = (String) rule.get("alert");
-            assertThat(alert).as("every rule in llmq-alerts.yml is an alert: %s", rule).isNotNull();
+            assertThat(alert)
+                    .as("every rule in llmq-alerts.yml is an alert: %s", rule)
+                    .isNotNull();
             alerts.add(alert);
             assertThat(map(rule.get("labels")))
                     .as(alert)
                     .extractingByKey("severity")
                     .isIn("critical", "warning");
-            assertThat(map(rule.get("annotations")))
-                    .as(alert)
-                    .containsKeys("summary", "description", "runbook");
+            assertThat(map(rule.get("annotations"))).as(alert).containsKeys("summary", "description", "runbook");
         }
         Set<String> shownFiring = new TreeSet<>();
-        Matcher firing = FIRING_IN_TEST.matcher(read(DeployFiles.PROMETHEUS_RULE_TESTS.resolve("llmq-alerts-test.yml")));
+        Matcher firing =
+                FIRING_IN_TEST.matcher(read(DeployFiles.PROMETHEUS_RULE_TESTS.resolve("llmq-alerts-test.yml")));
         while (firing.find()) {
             shownFiring.add(firing.group(1));
         }

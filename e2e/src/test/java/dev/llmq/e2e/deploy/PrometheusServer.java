@@ -77,16 +77,19 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited with " + process.exitValue() + ":\n" + output());
-            }
-            try {
-                return get("/-/ready").statusCode() == 200;
-            } catch (UncheckedIOException ex) {
-                return false;
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(
+                                "prometheus exited with " + process.exitValue() + ":\n" + output());
+                    }
+                    try {
+                        return get("/-/ready").statusCode() == 200;
+                    } catch (UncheckedIOException ex) {
+                        return false;
+                    }
+                });
     }
 
     /** The {@code data} of an API answer ({@code /api/v1/...}), after checking that its status is success. */
@@ -96,9 +99,10 @@ final class PrometheusServer implements AutoCloseable {
                 .collect(Collectors.joining("&"));
         HttpResponse<String> response = get(path + (query.isEmpty() ? "" : "?" + query));
         JsonNode body = JSON.readTree(response.body());
-        if (response.statusCode() != 200 || !"success".equals(body.path("status").asString(""))) {
-            throw new IllegalStateException(path + " " + parameters + " answered " + response.statusCode() + ": "
-                    + response.body());
+        if (response.statusCode() != 200
+                || !"success".equals(body.path("status").asString(""))) {
+            throw new IllegalStateException(
+                    path + " " + parameters + " answered " + response.statusCode() + ": " + response.body());
         }
         return body.get("data");
     }
@@ -108,11 +112,24 @@ final class PrometheusServer implements AutoCloseable {
         return api(
                         "/api/v1/query_range",
                         Map.of(
-                                "query", expr,
-                                "start", String.valueOf(start.getEpochSecond()),
-                                "end", String.valueOf(Instant.now().getEpochSecond()),
-                                "step", step.toSeconds() + "s"))
+                                "query",
+                                expr,
+                                "start",
+                                String.valueOf(start.getEpochSecond()),
+                                "end",
+                                String.valueOf(Instant.now().getEpochSecond()),
+                                "step",
+                                step.toSeconds() + "s"))
                 .get("result");
+    }
+
+    /** Waits until the instant query {@code expr} returns a series: Prometheus has scraped and evaluated it. */
+    void awaitResult(String expr, Duration timeout) {
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> !api("/api/v1/query", Map.of("query", expr))
+                        .get("result")
+                        .isEmpty());
     }
 
     private HttpResponse<String> get(String pathAndQuery) {
