@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.llmq.e2e.Cluster;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.shared.testing.ServiceProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ class GrafanaDashboardIT {
 
     private static final Pattern TOMCAT_PORT = Pattern.compile("Tomcat started on port (\\d+)");
     private static final Duration STEP = Duration.ofSeconds(1);
+    private static final Pattern LLMQ_SERIES = Pattern.compile("\\bllmq_[a-z_]+");
 
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
@@ -104,6 +106,22 @@ class GrafanaDashboardIT {
             }
         }
         assertThat(missing).as("llmq series no panel shows").isEmpty();
+    }
+
+    @Test
+    void everyLlmqSeriesTheRulesReadIsExposedByTheServices() throws Exception {
+        Set<String> exposed = new TreeSet<>();
+        prometheus.api("/api/v1/label/__name__/values", Map.of()).forEach(name -> exposed.add(name.asString()));
+        Set<String> read = new TreeSet<>();
+        for (Path rules : DeployFiles.yamlFiles(DeployFiles.PROMETHEUS_RULES)) {
+            Matcher series = LLMQ_SERIES.matcher(Files.readString(rules));
+            while (series.find()) {
+                read.add(series.group());
+            }
+        }
+
+        assertThat(read).hasSizeGreaterThan(10);
+        assertThat(exposed).containsAll(read);
     }
 
     @Test
