@@ -1,7 +1,5 @@
 package dev.llmq.api.metrics;
 
-import dev.llmq.api.query.AnswerStreams;
-import dev.llmq.api.query.ResultWaiters;
 import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.QueryStatus;
 import io.micrometer.core.instrument.Counter;
@@ -10,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,13 +28,14 @@ public final class QueryApiMeters implements MeterBinder {
         }
     }
 
-    private final ResultWaiters waiters;
-    private final AnswerStreams streams;
+    private final IntSupplier waiters;
+    private final IntSupplier streams;
     private final Map<Priority, Counter> submitted = new ConcurrentHashMap<>();
     private final Map<Refusal, Counter> refused = new ConcurrentHashMap<>();
     private final Map<QueryStatus, Counter> completed = new ConcurrentHashMap<>();
 
-    public QueryApiMeters(ResultWaiters waiters, AnswerStreams streams) {
+    /** {@code waiters} and {@code streams} tell how many are held now ({@code ResultWaiters}, {@code AnswerStreams}). */
+    public QueryApiMeters(IntSupplier waiters, IntSupplier streams) {
         this.waiters = waiters;
         this.streams = streams;
     }
@@ -71,11 +71,11 @@ public final class QueryApiMeters implements MeterBinder {
                             .tag("outcome", status.wireName())
                             .register(registry));
         }
-        Gauge.builder("llmq.result.waiters", waiters, ResultWaiters::size)
+        Gauge.builder("llmq.result.waiters", waiters, IntSupplier::getAsInt)
                 .description("GET /result requests waiting for an outcome now")
                 .baseUnit("requests")
                 .register(registry);
-        Gauge.builder("llmq.result.streams", streams, AnswerStreams::size)
+        Gauge.builder("llmq.result.streams", streams, IntSupplier::getAsInt)
                 .description("GET /result/stream Server-Sent Event streams open now")
                 .baseUnit("streams")
                 .register(registry);

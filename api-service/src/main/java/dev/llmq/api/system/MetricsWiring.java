@@ -27,7 +27,7 @@ class MetricsWiring {
 
     @Bean
     QueryApiMeters queryApiMeters(ResultWaiters waiters, AnswerStreams streams) {
-        return new QueryApiMeters(waiters, streams);
+        return new QueryApiMeters(waiters::size, streams::size);
     }
 
     /** Outside every other filter, so it sees the refusals of the access and body-size filters too. */

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class QueueDepthMeters implements MeterBinder, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueDepthMeters.class);
+    private static final Duration FIRST_SAMPLE_DELAY = Duration.ofSeconds(1);
 
     private final QueueStats stats;
     private final ScheduledExecutorService sampler;
@@ -33,7 +34,9 @@ public final class QueueDepthMeters implements MeterBinder, AutoCloseable {
         this.stats = stats;
         this.sampler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("llmq-queue-sampler").daemon().factory());
-        sampler.scheduleWithFixedDelay(this::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        // a moment's delay, so that the consumer loop has created the streams on a fresh Redis
+        long first = Math.min(interval.toMillis(), FIRST_SAMPLE_DELAY.toMillis());
+        sampler.scheduleWithFixedDelay(this::sample, first, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Takes one sample now; never throws. */
@@ -45,7 +48,10 @@ public final class QueueDepthMeters implements MeterBinder, AutoCloseable {
                 failing = false;
             }
         } catch (RuntimeException ex) {
-            if (!failing) {
+            if (String.valueOf(ex.getMessage()).contains("no such key")) {
+                // Redis lost the streams (a restart without its AOF): the consumer loop creates them again
+                log.debug("The query streams do not exist yet; no queue depths to sample");
+            } else if (!failing) {
                 log.warn(
                         "Cannot sample the queue depths ({}); the gauges keep their last values",
                         RedisFailures.describe(ex));

@@ -1,4 +1,4 @@
-package dev.llmq.worker.system;
+package dev.llmq.worker.metrics;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,15 +1,13 @@
-package dev.llmq.worker.system;
+package dev.llmq.worker.metrics;
 
 import dev.llmq.shared.monitoring.RedisCommandMetrics;
 import dev.llmq.shared.monitoring.RedisHealth;
 import dev.llmq.shared.redis.QueueStats;
 import dev.llmq.shared.redis.RedisQueueStats;
 import dev.llmq.shared.redis.TimedRedis;
-import dev.llmq.worker.metrics.ConsumerHealth;
-import dev.llmq.worker.metrics.QueryProcessingMeters;
-import dev.llmq.worker.metrics.QueueDepthMeters;
-import dev.llmq.worker.metrics.RedisHealthIndicator;
 import dev.llmq.worker.processing.QueryConsumer;
+import dev.llmq.worker.system.LlmProperties;
+import dev.llmq.worker.system.ProvidersProperties;
 import java.util.HashSet;
 import java.util.Set;
 import org.redisson.api.RedissonClient;
@@ -19,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The worker's meters and health: what processing reports, the sampled queue depths, Redis latency and reachability,
  * and the consumer loop. Bean names {@code redis} and {@code consumer} are the health contributors readiness includes.
+ * It lives here, not in {@code system}, because processing reads the worker's settings from there.
  */
 @Configuration(proxyBeanMethods = false)
 class MetricsWiring {
