@@ -1,0 +1,92 @@
+package dev.llmq.shared.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.query.Outcome;
+import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.Timing;
+import dev.llmq.shared.testing.RedisClusterExtension;
+import dev.llmq.shared.testing.RedisExtension;
+import dev.llmq.shared.testing.TestRedisCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * {@link RedisQueuesIT} on a Redis Cluster of three primaries: each script and pipeline must keep its keys in one slot
+ * (or Redis answers CROSSSLOT), and notifications must reach subscribers on whichever node they listen.
+ */
+class RedisQueuesOnClusterIT extends RedisQueuesIT {
+
+    @Override
+    RedisExtension redisUnderTest() {
+        return new RedisClusterExtension();
+    }
+
+    /**
+     * The outcome and the stream entry live on different primaries, which run a pipeline's parts in any order: while
+     * the outcome's primary is held up, the entry must stay pending, since an acknowledged entry with no stored
+     * outcome is a lost query if the outcome never lands.
+     */
+    @Test
+    void anEntryIsAcknowledgedOnlyOnceItsOutcomeIsStoredOnAnotherPrimary() {
+        TestRedisCluster cluster = (TestRedisCluster) server.redis();
+        RedissonClient client = cluster.connect("test-ordering");
+        try {
+            RedisQueryQueue queue = new RedisQueryQueue(client, Clock.systemUTC(), Duration.ofHours(1));
+            RedisWorkQueue worker = new RedisWorkQueue(client, "worker-ordering", Duration.ofHours(1));
+            worker.ensureGroup();
+            String streamPrimary = cluster.primaryOf(RedisKeys.QUERY_STREAM);
+            Query query = queue.submit("on another primary");
+            while (cluster.primaryOf(RedisKeys.resultKey(query.id())).equals(streamPrimary)) {
+                query = queue.submit("on another primary");
+            }
+            Query chosen = query;
+            Delivery delivery = worker.read(100, Duration.ofMillis(100)).stream()
+                    .filter(d -> d.query().id().equals(chosen.id()))
+                    .findFirst()
+                    .orElseThrow();
+            String resultPrimary = cluster.primaryOf(RedisKeys.resultKey(chosen.id()));
+            Outcome outcome = Outcome.of(
+                    chosen,
+                    null,
+                    1,
+                    Instant.now(),
+                    new Outcome.Failed(new QueryError(QueryError.LLM_ERROR, "boom"), Timing.UNKNOWN));
+
+            cluster.callOn(resultPrimary, "CLIENT", "PAUSE", "1200", "WRITE");
+            CompletableFuture<Boolean> finished = CompletableFuture.supplyAsync(() -> worker.finish(delivery, outcome));
+
+            await().during(Duration.ofMillis(800))
+                    .atMost(Duration.ofMillis(1100))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> pending(cluster, delivery) || stored(cluster, chosen));
+            assertThat(finished.join()).isTrue();
+            assertThat(stored(cluster, chosen)).isTrue();
+            assertThat(pending(cluster, delivery)).isFalse();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static boolean pending(TestRedisCluster cluster, Delivery delivery) {
+        List<?> entries = (List<?>) cluster.call(
+                "XPENDING",
+                RedisKeys.QUERY_STREAM,
+                RedisKeys.WORKER_GROUP,
+                delivery.entryId(),
+                delivery.entryId(),
+                "1");
+        return !entries.isEmpty();
+    }
+
+    private static boolean stored(TestRedisCluster cluster, Query query) {
+        return cluster.call("EXISTS", RedisKeys.resultKey(query.id())).equals(1L);
+    }
+}
