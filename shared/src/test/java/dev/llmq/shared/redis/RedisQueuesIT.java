@@ -49,7 +49,10 @@ class RedisQueuesIT {
     private RedisWorkQueue workerB;
     private ResultStore results;
 
-    /** The Redis these tests run on: one server here, a Redis Cluster in {@code RedisQueuesOnClusterIT}. */
+    /**
+     * The Redis these tests run on: one server here, a Redis Cluster in {@code RedisQueuesOnClusterIT}, Sentinel in
+     * {@code RedisQueuesOnSentinelIT}.
+     */
     RedisExtension redisUnderTest() {
         return new RedisServerExtension();
     }

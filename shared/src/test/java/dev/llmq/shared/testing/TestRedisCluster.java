@@ -124,7 +124,8 @@ public final class TestRedisCluster implements RedisDeployment {
 
     @Override
     public Map<String, String> serviceEnvironment() {
-        return Map.of("LLMQ_REDIS_CLUSTER_NODES", seeds());
+        // blank, so that a REDIS_URL inherited from the test JVM cannot conflict
+        return Map.of("LLMQ_REDIS_CLUSTER_NODES", seeds(), "REDIS_URL", "");
     }
 
     private String seeds() {

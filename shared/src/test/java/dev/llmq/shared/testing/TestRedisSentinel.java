@@ -103,17 +103,24 @@ public final class TestRedisSentinel implements RedisDeployment {
     }
 
     /**
-     * {@code SENTINEL FAILOVER}: the replica becomes the primary, the old primary its replica. Returns once the
-     * Sentinels report the new primary and it accepts writes.
+     * {@code SENTINEL FAILOVER}: the replica becomes the primary, the old primary its replica. First waits until the
+     * replica has every write made so far, so only writes made during the failover can be lost (replication is
+     * asynchronous: the old primary accepts writes until the Sentinel turns it into a replica). Returns once the new
+     * primary accepts writes and the old one has become its replica (from then on it refuses writes).
      */
     public void failover() {
         String before = primary();
+        on(before, "SET", "llmq-test:failover-fence", "1");
+        if ((Long) on(before, "WAIT", "1", "5000") < 1) {
+            throw new IllegalStateException("the replica did not catch up with " + before);
+        }
         sentinels.getFirst().call("SENTINEL", "FAILOVER", MASTER_NAME);
         await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
+                .pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions()
                 .until(() -> !primary().equals(before)
-                        && ((String) on(primary(), "INFO", "replication")).contains("role:master"));
+                        && ((String) on(primary(), "INFO", "replication")).contains("role:master")
+                        && ((String) on(before, "INFO", "replication")).contains("role:slave"));
     }
 
     @Override
@@ -123,7 +130,13 @@ public final class TestRedisSentinel implements RedisDeployment {
 
     @Override
     public Map<String, String> serviceEnvironment() {
-        return Map.of("LLMQ_REDIS_SENTINEL_NODES", sentinelAddresses(), "LLMQ_REDIS_SENTINEL_MASTER", MASTER_NAME);
+        return Map.of(
+                "LLMQ_REDIS_SENTINEL_NODES",
+                sentinelAddresses(),
+                "LLMQ_REDIS_SENTINEL_MASTER",
+                MASTER_NAME,
+                "REDIS_URL",
+                "");
     }
 
     private String sentinelAddresses() {
