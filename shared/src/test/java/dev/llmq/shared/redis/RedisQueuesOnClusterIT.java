@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.testing.RedisClusterExtension;
 import dev.llmq.shared.testing.RedisExtension;
@@ -70,6 +71,51 @@ class RedisQueuesOnClusterIT extends RedisQueuesIT {
             assertThat(finished.join()).isTrue();
             assertThat(stored(cluster, chosen)).isTrue();
             assertThat(pending(cluster, delivery)).isFalse();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * A query's status and its stream entry live on different primaries: while the status's primary is held up, the
+     * entry must not be on the stream yet, or a worker reading it at once would mark nothing running and the late
+     * status would outlive the outcome.
+     */
+    @Test
+    void aQuerysEntryReachesTheStreamOnlyAfterItsStatusSoItsWorkerMarksItRunning() {
+        TestRedisCluster cluster = (TestRedisCluster) server.redis();
+        RedissonClient client = cluster.connect("test-ordering");
+        try {
+            RedisQueryQueue queue = new RedisQueryQueue(client, Clock.systemUTC(), Duration.ofHours(1));
+            RedisWorkQueue worker = new RedisWorkQueue(client, "worker-ordering", Duration.ofHours(1));
+            worker.ensureGroup();
+            queue.submit("opens the client's connections to every primary first");
+            Object entriesBefore = cluster.call("XLEN", RedisKeys.QUERY_STREAM);
+            // the status on a third primary: neither the stream's nor that of the id counter (INCR must not wait)
+            List<String> others =
+                    List.of(cluster.primaryOf(RedisKeys.QUERY_STREAM), cluster.primaryOf(RedisKeys.QUERY_ID_COUNTER));
+            long next = Long.parseLong(String.valueOf(cluster.call("INCR", RedisKeys.QUERY_ID_COUNTER))) + 1;
+            while (others.contains(cluster.primaryOf(RedisKeys.statusKey(new QueryId(next))))) {
+                next = Long.parseLong(String.valueOf(cluster.call("INCR", RedisKeys.QUERY_ID_COUNTER))) + 1;
+            }
+            String statusPrimary = cluster.primaryOf(RedisKeys.statusKey(new QueryId(next)));
+
+            cluster.callOn(statusPrimary, "CLIENT", "PAUSE", "1500", "WRITE");
+            CompletableFuture<Query> submitted = CompletableFuture.supplyAsync(() -> queue.submit("status first"));
+
+            await().during(Duration.ofMillis(1000))
+                    .atMost(Duration.ofMillis(1400))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> cluster.call("XLEN", RedisKeys.QUERY_STREAM).equals(entriesBefore));
+            Query query = submitted.join();
+            assertThat(query.id().value()).isEqualTo(next);
+            Delivery delivery = worker.read(10, Duration.ofMillis(500)).stream()
+                    .filter(d -> d.query().id().equals(query.id()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+            assertThat(cluster.call("HGET", RedisKeys.statusKey(query.id()), "status"))
+                    .isEqualTo("running");
         } finally {
             client.shutdown();
         }
