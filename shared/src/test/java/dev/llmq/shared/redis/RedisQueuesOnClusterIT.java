@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
@@ -116,6 +118,47 @@ class RedisQueuesOnClusterIT extends RedisQueuesIT {
             assertThat(worker.begin(delivery, Instant.now())).isEmpty();
             assertThat(cluster.call("HGET", RedisKeys.statusKey(query.id()), "status"))
                     .isEqualTo("running");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * The cancellations channel and the result key live on different primaries: while the result's primary is held
+     * up, no worker may hear the cancel yet, or it would store its own outcome first and the client's cancel would be
+     * answered as refused.
+     */
+    @Test
+    void aCancelIsAnnouncedOnlyOnceTheCancelledOutcomeIsStored() {
+        TestRedisCluster cluster = (TestRedisCluster) server.redis();
+        RedissonClient client = cluster.connect("test-ordering");
+        Set<QueryId> heard = ConcurrentHashMap.newKeySet();
+        try (QueryCancellations cancellations = new RedisQueryCancellations(client)) {
+            cancellations.subscribe(heard::add);
+            RedisQueryQueue queue = new RedisQueryQueue(client, Clock.systemUTC(), Duration.ofHours(1));
+            RedisResultStore store = new RedisResultStore(client);
+            RedisQueryControl control = new RedisQueryControl(client, store, Clock.systemUTC(), Duration.ofHours(1));
+            String channelPrimary = cluster.primaryOf(RedisKeys.CANCELLATIONS_CHANNEL);
+            Query query = queue.submit("cancel me");
+            while (cluster.primaryOf(RedisKeys.resultKey(query.id())).equals(channelPrimary)) {
+                query = queue.submit("cancel me");
+            }
+            Query chosen = query;
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                client.getTopic(RedisKeys.CANCELLATIONS_CHANNEL).publish("999999999");
+                return heard.contains(new QueryId(999_999_999));
+            });
+
+            cluster.callOn(cluster.primaryOf(RedisKeys.resultKey(chosen.id())), "CLIENT", "PAUSE", "1500", "WRITE");
+            CompletableFuture<QueryControl.CancelResult> cancelled =
+                    CompletableFuture.supplyAsync(() -> control.cancel(chosen.id(), chosen.tenant()));
+
+            await().during(Duration.ofMillis(1000))
+                    .atMost(Duration.ofMillis(1400))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !heard.contains(chosen.id()) || stored(cluster, chosen));
+            assertThat(cancelled.join()).isInstanceOf(QueryControl.CancelResult.Cancelled.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains(chosen.id()));
         } finally {
             client.shutdown();
         }
