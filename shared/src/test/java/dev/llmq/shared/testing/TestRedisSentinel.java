@@ -53,7 +53,8 @@ public final class TestRedisSentinel implements RedisDeployment {
 
     private void startServers() {
         int primaryPort = FreePorts.find();
-        List<String> options = List.of("--save", "", "--appendonly", "no");
+        // no 5 s wait before a full resync: the replica's first sync, and the old primary's after a failover
+        List<String> options = List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0");
         servers.add(RedisProcess.start(dir.resolve("server-" + primaryPort), primaryPort, List.of(), options));
         int replicaPort = FreePorts.find();
         List<String> replica = new ArrayList<>(options);
