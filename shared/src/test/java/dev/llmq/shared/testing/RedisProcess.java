@@ -103,6 +103,16 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Deletes a fixture's folder (every node's data and logs) once its processes have stopped. */
+    static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException ex) {
+            // a leftover temp folder is no reason to fail a test
+        }
+    }
+
     private void waitForExit() {
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

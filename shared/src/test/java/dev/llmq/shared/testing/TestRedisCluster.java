@@ -200,6 +200,7 @@ public final class TestRedisCluster implements RedisDeployment {
     @Override
     public void close() {
         nodes.forEach(RedisProcess::close);
+        RedisProcess.deleteTree(dir);
     }
 
     @Override

@@ -165,6 +165,7 @@ public final class TestRedisSentinel implements RedisDeployment {
     public void close() {
         sentinels.forEach(RedisProcess::close);
         servers.forEach(RedisProcess::close);
+        RedisProcess.deleteTree(dir);
     }
 
     @Override
