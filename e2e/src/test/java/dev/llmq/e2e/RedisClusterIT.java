@@ -84,6 +84,14 @@ class RedisClusterIT {
                         .collect(Collectors.toSet()))
                 .as("results were stored on every primary")
                 .hasSize(3);
+        assertThat(nodes.replicas())
+                .hasSize(3)
+                .allSatisfy(replica -> assertThat((String) nodes.callOn(replica, "CLIENT", "LIST"))
+                        .as("no service reads from or subscribes on a replica")
+                        .doesNotContain("name=llmq-"));
+        assertThat(nodes.primaries())
+                .allSatisfy(primary -> assertThat((String) nodes.callOn(primary, "CLIENT", "LIST"))
+                        .contains("name=llmq-api", "name=llmq-worker"));
     }
 
     @Test

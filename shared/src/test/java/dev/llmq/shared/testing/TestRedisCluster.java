@@ -95,10 +95,19 @@ public final class TestRedisCluster implements RedisDeployment {
 
     /** The addresses of the primaries now, as the cluster itself reports them. */
     public List<String> primaries() {
+        return nodesFlagged("master");
+    }
+
+    /** The addresses of the replicas now, as the cluster itself reports them. */
+    public List<String> replicas() {
+        return nodesFlagged("slave");
+    }
+
+    private List<String> nodesFlagged(String role) {
         String table = (String) anyLiveNode().call("CLUSTER", "NODES");
         return table.lines()
                 .map(line -> line.split(" "))
-                .filter(fields -> fields[2].contains("master") && !fields[2].contains("fail"))
+                .filter(fields -> fields[2].contains(role) && !fields[2].contains("fail"))
                 .map(fields -> fields[1].substring(0, fields[1].indexOf('@')))
                 .sorted()
                 .toList();
