@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmq.shared.testing.FreePorts;
+import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.ServiceProcess;
-import dev.llmq.shared.testing.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,20 +20,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts llmq's jars as processes against one test Redis, and talks to them over HTTP; closes them all. Public for
- * the tests of the deploy/ artefacts in {@code dev.llmq.e2e.deploy}.
+ * Starts llmq's jars as processes against one test Redis (one server, a Redis Cluster or Sentinel), and talks to them
+ * over HTTP; closes them all. Public for the tests of the deploy/ artefacts in {@code dev.llmq.e2e.deploy}.
  */
 public final class Cluster implements AutoCloseable {
 
     static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private final TestRedis redis;
-    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final RedisDeployment redis;
+    // services may be started from several threads at once, to start in parallel
+    private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String simulatorUrl;
 
-    public Cluster(TestRedis redis) {
+    public Cluster(RedisDeployment redis) {
         this.redis = redis;
     }
 
@@ -73,7 +74,7 @@ public final class Cluster implements AutoCloseable {
     public Api startApi(Map<String, String> environment) {
         int port = FreePorts.find();
         Map<String, String> all = new java.util.HashMap<>(environment);
-        all.put("REDIS_URL", redis.url());
+        all.putAll(redis.serviceEnvironment());
         ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
                 .awaitLog("Started ApiServiceApplication", STARTUP));
         return new Api(process, "http://127.0.0.1:" + port);
@@ -83,10 +84,9 @@ public final class Cluster implements AutoCloseable {
     public ServiceProcess startWorker(String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
-        return track(ServiceProcess.start(
-                        "worker-service",
-                        Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"),
-                        all.toArray(String[]::new))
+        Map<String, String> environment = new java.util.HashMap<>(redis.serviceEnvironment());
+        environment.put("OPENAI_API_KEY", "sk-e2e");
+        return track(ServiceProcess.start("worker-service", environment, all.toArray(String[]::new))
                 .awaitLog("consuming {llmq}:queries", STARTUP));
     }
 

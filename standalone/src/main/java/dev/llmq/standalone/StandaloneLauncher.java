@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -86,13 +87,16 @@ public final class StandaloneLauncher {
                 port(worker));
     }
 
-    private static List<String> common(String redisUrl) {
-        return List.of(
-                "--llmq.redis.url=" + redisUrl,
+    private static List<String> common(@Nullable String redisUrl) {
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.main.register-shutdown-hook=false",
                 "--management.metrics.tags.application=" + SharedMetrics.APPLICATION,
                 NO_APP_NAME,
-                NO_LOGGING_HOOK);
+                NO_LOGGING_HOOK));
+        if (redisUrl != null) {
+            args.add("--llmq.redis.url=" + redisUrl);
+        }
+        return args;
     }
 
     private static int port(ConfigurableApplicationContext context) {

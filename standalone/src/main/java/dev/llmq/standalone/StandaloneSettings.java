@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param openAiApiKey {@code OPENAI_API_KEY}; without it (and without {@code OPENAI_BASE_URL}) answers are simulated
  * @param openAiBaseUrl {@code OPENAI_BASE_URL}, for any OpenAI-compatible server
  * @param port {@code PORT}, where the api-service listens (default 8080)
+ * @param redisNodesSet whether {@code LLMQ_REDIS_SENTINEL_NODES} or {@code LLMQ_REDIS_CLUSTER_NODES} is set: the
+ *     services then find Redis through them, and no local or embedded Redis is used
  */
 record StandaloneSettings(
         @Nullable String redisUrl,
@@ -23,7 +25,8 @@ record StandaloneSettings(
         Path dataDir,
         @Nullable String openAiApiKey,
         @Nullable String openAiBaseUrl,
-        int port) {
+        int port,
+        boolean redisNodesSet) {
 
     StandaloneSettings {
         if (!redisMode.equals("auto") && !redisMode.equals("embedded")) {
@@ -40,7 +43,9 @@ record StandaloneSettings(
                 Path.of(orDefault(env.get("LLMQ_STANDALONE_DATA_DIR"), ".llmq")),
                 blankToNull(env.get("OPENAI_API_KEY")),
                 blankToNull(env.get("OPENAI_BASE_URL")),
-                port(env, "PORT", 8080, 0));
+                port(env, "PORT", 8080, 0),
+                blankToNull(env.get("LLMQ_REDIS_SENTINEL_NODES")) != null
+                        || blankToNull(env.get("LLMQ_REDIS_CLUSTER_NODES")) != null);
     }
 
     /** Whether the worker should call the built-in simulator instead of a real provider. */

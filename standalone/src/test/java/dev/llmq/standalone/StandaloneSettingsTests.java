@@ -45,7 +45,19 @@ class StandaloneSettingsTests {
                         Path.of("/var/lib/llmq"),
                         "sk-test",
                         "http://localhost:11434/v1",
-                        9090));
+                        9090,
+                        false));
+    }
+
+    @Test
+    void sentinelOrClusterNodesMeanNoLocalOrEmbeddedRedis() {
+        assertThat(StandaloneSettings.from(Map.of()).redisNodesSet()).isFalse();
+        assertThat(StandaloneSettings.from(Map.of("LLMQ_REDIS_CLUSTER_NODES", "redis-0:6379"))
+                        .redisNodesSet())
+                .isTrue();
+        assertThat(StandaloneSettings.from(Map.of("LLMQ_REDIS_SENTINEL_NODES", "sentinel-0:26379"))
+                        .redisNodesSet())
+                .isTrue();
     }
 
     @ParameterizedTest

@@ -31,7 +31,8 @@ class RedisWiring {
 
     @Bean(destroyMethod = "shutdown")
     RedissonClient redissonClient(RedisProperties properties) {
-        return RedisClients.connect(properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
+        return RedisClients.connect(
+                properties.environment(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
     }
 
     @Bean

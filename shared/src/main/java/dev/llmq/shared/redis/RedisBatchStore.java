@@ -66,6 +66,7 @@ public final class RedisBatchStore implements BatchStore {
     private final Clock clock;
     private final Duration statusTtl;
     private final Duration batchTtl;
+    private final boolean oneServer;
 
     /** {@code statusTtl} as for the query queue (the result TTL); {@code batchTtl} bounds every batch key. */
     public RedisBatchStore(RedissonClient redis, Clock clock, Duration statusTtl, Duration batchTtl) {
@@ -73,6 +74,7 @@ public final class RedisBatchStore implements BatchStore {
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.batchTtl = batchTtl;
+        this.oneServer = !redis.getConfig().isClusterConfig();
     }
 
     @Override
@@ -214,13 +216,15 @@ public final class RedisBatchStore implements BatchStore {
         long first = last - requests.size() + 1;
         Instant now = clock.instant();
         RBatch batch = redis.createBatch(BatchOptions.defaults());
+        // on a cluster statuses and stream live on different primaries: statuses first, as RedisQueryQueue does
+        RBatch statuses = oneServer ? batch : redis.createBatch(BatchOptions.defaults());
         List<Query> queries = new ArrayList<>();
         List<RFuture<String>> earlier = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             Query query =
                     Query.submitted(new QueryId(first + i), requests.get(i).request(), now, submission);
             queries.add(query);
-            var status = batch.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
+            var status = statuses.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
             status.putAllAsync(StatusRecord.queued(query));
             status.expireAsync(statusTtl);
             earlier.add(batch.getScript(StringCodec.INSTANCE)
@@ -235,6 +239,9 @@ public final class RedisBatchStore implements BatchStore {
                             Long.toString(window.toMillis()),
                             RedisKeys.QUERY_FIELD,
                             ProtocolJson.encode(query)));
+        }
+        if (!oneServer) {
+            statuses.execute();
         }
         batch.execute();
         return record(ref, firstLine, requests, queries, earlier);

@@ -19,26 +19,30 @@ import org.redisson.client.codec.StringCodec;
 /**
  * Submits queries with one {@code INCR} and one pipelined status hash + {@code XADD}; an idempotency key is checked
  * and recorded by the same script that appends the entry, so concurrent repeats enqueue exactly once. A tenant's
- * in-flight cap, when set, costs one more round trip before the entry is written.
+ * in-flight cap, when set, costs one more round trip before the entry is written. On a Redis Cluster the status hash
+ * and the stream live on different primaries, which would run one pipeline's parts in any order, so the status is
+ * written first: a worker that read the entry before its status existed would mark nothing running, and the late
+ * status would outlive the outcome.
  */
 public final class RedisQueryQueue implements QueryQueue {
 
     private final RedissonClient redis;
     private final Clock clock;
     private final Duration statusTtl;
+    private final boolean oneServer;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
+        this.oneServer = !redis.getConfig().isClusterConfig();
     }
 
     @Override
     public Query submit(QueryRequest request, Submission submission, int maxInFlight) {
         Query query = admit(request, submission, maxInFlight);
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        writeStatus(batch, query);
+        RBatch batch = statusThen(query);
         batch.<String, String>getStream(RedisKeys.queryStream(query.priority()), StringCodec.INSTANCE)
                 .addAsync(StreamAddArgs.entry(RedisKeys.QUERY_FIELD, ProtocolJson.encode(query)));
         batch.execute();
@@ -62,8 +66,7 @@ public final class RedisQueryQueue implements QueryQueue {
             }
         }
         Query query = admit(request, submission, maxInFlight);
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        writeStatus(batch, query);
+        RBatch batch = statusThen(query);
         var earlier = batch.getScript(StringCodec.INSTANCE)
                 .<String>evalAsync(
                         RScript.Mode.READ_WRITE,
@@ -113,6 +116,20 @@ public final class RedisQueryQueue implements QueryQueue {
             }
         }
         return query;
+    }
+
+    /**
+     * A pipeline that writes the query's status, for the entry to be added to: on one server, which runs it in order;
+     * on a cluster the status is written first and a fresh pipeline returned.
+     */
+    private RBatch statusThen(Query query) {
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        writeStatus(batch, query);
+        if (oneServer) {
+            return batch;
+        }
+        batch.execute();
+        return redis.createBatch(BatchOptions.defaults());
     }
 
     private void writeStatus(RBatch batch, Query query) {

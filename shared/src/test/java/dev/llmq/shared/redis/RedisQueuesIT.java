@@ -14,8 +14,9 @@ import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.query.Usage;
+import dev.llmq.shared.testing.RedisDeployment;
+import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
-import dev.llmq.shared.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,30 +30,40 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisQueuesIT {
 
     @RegisterExtension
-    static RedisServerExtension server = new RedisServerExtension();
+    final RedisExtension server = redisUnderTest();
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
     private static final Duration TTL = Duration.ofHours(1);
-    private static RedissonClient client;
+    private RedissonClient client;
 
     private QueryQueue queue;
     private RedisWorkQueue workerA;
     private RedisWorkQueue workerB;
     private ResultStore results;
 
+    /**
+     * The Redis these tests run on: one server here, a Redis Cluster in {@code RedisQueuesOnClusterIT}, Sentinel in
+     * {@code RedisQueuesOnSentinelIT}.
+     */
+    RedisExtension redisUnderTest() {
+        return new RedisServerExtension();
+    }
+
     @BeforeAll
-    static void connect() {
-        client = RedisClients.create(RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 8, "test"));
+    void connect() {
+        client = server.redis().connect("test");
     }
 
     @AfterAll
-    static void disconnect() {
+    void disconnect() {
         client.shutdown();
     }
 
@@ -308,7 +319,7 @@ class RedisQueuesIT {
                 new Outcome.Answered(text, "gpt-4o-mini", new Usage(4, 5), Timing.UNKNOWN));
     }
 
-    private static TestRedis redis() {
+    private RedisDeployment redis() {
         return server.redis();
     }
 

@@ -39,7 +39,7 @@ class WorkerWiring {
     @Bean(destroyMethod = "shutdown")
     RedissonClient redissonClient(RedisProperties properties) {
         return RedisClients.connect(
-                properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-worker");
+                properties.environment(), properties.commandTimeout(), properties.poolSize(), "llmq-worker");
     }
 
     @Bean
