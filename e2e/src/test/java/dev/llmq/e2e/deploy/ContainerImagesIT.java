@@ -109,6 +109,14 @@ class ContainerImagesIT {
                 "0".equals(uid()),
                 "running the images in a chroot needs root (CI runs as root); their config is checked above");
         Tools.require("to run the images in a chroot", "unshare", "mount");
+        assumeTrue(
+                Tools.run(
+                                        List.of("unshare", "--mount", "--pid", "--fork", "true"),
+                                        Path.of("."),
+                                        Duration.ofSeconds(10))
+                                .exitCode()
+                        == 0,
+                "this root may not create mount and PID namespaces (unshare failed): the images are not run");
         Map<String, Integer> ports = new LinkedHashMap<>();
         DeployedApps.ALL.forEach(app -> ports.put(app.module(), FreePorts.find()));
         for (DeployedApps app : DeployedApps.ALL) {

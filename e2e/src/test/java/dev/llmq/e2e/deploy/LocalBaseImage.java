@@ -28,8 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class LocalBaseImage {
 
     /** What Spring Boot apps need from the JDK (java.desktop for java.beans); the real JRE has every module. */
-    private static final String MODULES =
-            "java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.naming.dns,jdk.zipfs,jdk.jfr";
+    private static final String MODULES = "java.se,jdk.unsupported,jdk.management,jdk.naming.dns,jdk.zipfs,jdk.jfr";
 
     static final String JAVA_HOME = "/opt/java/openjdk";
 
