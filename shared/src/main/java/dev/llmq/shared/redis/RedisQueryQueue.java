@@ -5,10 +5,13 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Submission;
+import dev.llmq.shared.query.TraceParent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
@@ -19,19 +22,28 @@ import org.redisson.client.codec.StringCodec;
 /**
  * Submits queries with one {@code INCR} and one pipelined status hash + {@code XADD}; an idempotency key is checked
  * and recorded by the same script that appends the entry, so concurrent repeats enqueue exactly once. A tenant's
- * in-flight cap, when set, costs one more round trip before the entry is written.
+ * in-flight cap, when set, costs one more round trip before the entry is written. Each query carries the trace context
+ * current when it is submitted, if any.
  */
 public final class RedisQueryQueue implements QueryQueue {
 
     private final RedissonClient redis;
     private final Clock clock;
     private final Duration statusTtl;
+    private final Supplier<@Nullable TraceParent> currentTrace;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
+        this(redis, clock, statusTtl, () -> null);
+    }
+
+    /** Like the other constructor; {@code currentTrace} gives the trace context to enqueue each query in (or null). */
+    public RedisQueryQueue(
+            RedissonClient redis, Clock clock, Duration statusTtl, Supplier<@Nullable TraceParent> currentTrace) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
+        this.currentTrace = currentTrace;
     }
 
     @Override
@@ -96,7 +108,7 @@ public final class RedisQueryQueue implements QueryQueue {
     private Query admit(QueryRequest request, Submission submission, int maxInFlight) {
         QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
         Instant now = clock.instant();
-        Query query = Query.submitted(id, request, now, submission);
+        Query query = Query.submitted(id, request, now, submission).withTraceParent(currentTrace.get());
         if (maxInFlight > 0) {
             Long admitted = redis.getScript(StringCodec.INSTANCE)
                     .eval(
