@@ -44,7 +44,7 @@ public final class StandaloneLauncher {
         RedisForStandalone redis = RedisForStandalone.choose(settings);
         started.push(redis);
 
-        List<String> workerArgs = new ArrayList<>(common(redis.url()));
+        List<String> workerArgs = new ArrayList<>(common(redis.url(), settings.logFormat()));
         workerArgs.add("--server.port=0");
         if (settings.simulated()) {
             ConfigurableApplicationContext simulator = LlmSimulatorApplication.start(
@@ -63,7 +63,7 @@ public final class StandaloneLauncher {
         ConfigurableApplicationContext worker = WorkerServiceApplication.start(workerArgs.toArray(String[]::new));
         started.push(worker::close);
 
-        List<String> apiArgs = new ArrayList<>(common(redis.url()));
+        List<String> apiArgs = new ArrayList<>(common(redis.url(), settings.logFormat()));
         apiArgs.add("--server.port=" + settings.port());
         ConfigurableApplicationContext api = ApiServiceApplication.start(apiArgs.toArray(String[]::new));
         started.push(api::close);
@@ -73,9 +73,11 @@ public final class StandaloneLauncher {
                 port(api));
     }
 
-    private static List<String> common(String redisUrl) {
+    /** Run locally, the services log human-readable lines unless {@code LLMQ_LOG_FORMAT} asks for JSON. */
+    private static List<String> common(String redisUrl, String logFormat) {
         return List.of(
                 "--llmq.redis.url=" + redisUrl,
+                "--LLMQ_LOG_FORMAT=" + logFormat,
                 "--spring.main.register-shutdown-hook=false",
                 NO_APP_NAME,
                 NO_LOGGING_HOOK);

@@ -4,6 +4,7 @@ import dev.llmq.api.batch.BatchProperties;
 import dev.llmq.api.query.ApiProperties;
 import dev.llmq.shared.redis.BatchStore;
 import dev.llmq.shared.redis.RedisBatchStore;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import org.redisson.api.RedissonClient;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +15,10 @@ import org.springframework.context.annotation.Configuration;
 class BatchWiring {
 
     @Bean
-    BatchStore batchStore(RedissonClient redis, Clock clock, ApiProperties api, BatchProperties batches) {
-        return new RedisBatchStore(redis, clock, api.resultTtl(), batches.batchTtl());
+    BatchStore batchStore(
+            RedissonClient redis, Clock clock, ApiProperties api, BatchProperties batches, Tracer tracer) {
+        // lines carry the trace context of the span that enqueues them: the batch request, or none for a resumed one
+        return new RedisBatchStore(
+                redis, clock, api.resultTtl(), batches.batchTtl(), TracedQueryQueue.currentTrace(tracer));
     }
 }

@@ -15,6 +15,7 @@ import dev.llmq.shared.redis.RedisResultNotifications;
 import dev.llmq.shared.redis.RedisResultStore;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import org.redisson.api.RedissonClient;
 import org.springframework.context.annotation.Bean;
@@ -35,8 +36,10 @@ class RedisWiring {
     }
 
     @Bean
-    QueryQueue queryQueue(RedissonClient redis, Clock clock, ApiProperties properties) {
-        return new RedisQueryQueue(redis, clock, properties.resultTtl());
+    QueryQueue queryQueue(RedissonClient redis, Clock clock, ApiProperties properties, Tracer tracer) {
+        return new TracedQueryQueue(
+                new RedisQueryQueue(redis, clock, properties.resultTtl(), TracedQueryQueue.currentTrace(tracer)),
+                tracer);
     }
 
     @Bean

@@ -43,6 +43,7 @@ final class QueryProcessor {
     private final Clock clock;
     private final int maxDeliveries;
     private final Duration deadline;
+    private final QueryTracing tracing;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     QueryProcessor(
@@ -52,8 +53,10 @@ final class QueryProcessor {
             RetryPolicy retries,
             Clock clock,
             int maxDeliveries,
-            Duration deadline) {
+            Duration deadline,
+            QueryTracing tracing) {
         this.deadline = deadline;
+        this.tracing = tracing;
         this.queue = queue;
         this.router = router;
         this.deltas = deltas;
@@ -129,7 +132,11 @@ final class QueryProcessor {
         Instant started = clock.instant();
         try {
             DeltaPublisher publisher = new DeltaPublisher(deltas, query.id(), DELTA_INTERVAL);
-            LlmAnswer answer = route.client().complete(query, publisher);
+            LlmAnswer answer = tracing.llmCall(
+                    query,
+                    route.provider(),
+                    modelOf(query, route),
+                    () -> route.client().complete(query, publisher));
             publisher.flush();
             Instant answered = clock.instant();
             Timing timing = new Timing(
@@ -232,6 +239,12 @@ final class QueryProcessor {
                         new Outcome.Failed(error, timing)));
     }
 
+    private static String modelOf(Query query, LlmRoute route) {
+        return query.request().model() != null
+                ? query.request().model()
+                : route.client().model();
+    }
+
     /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */
     private static long estimatedTokens(Query query) {
         Integer maxTokens = query.request().options().maxTokens();
@@ -276,7 +289,7 @@ final class QueryProcessor {
         long backoffMillis = 100;
         while (true) {
             try {
-                boolean stored = queue.finish(delivery, outcome);
+                boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome));
                 log.info(
                         "query={} entry={} {} ({})",
                         outcome.id(),
