@@ -78,12 +78,17 @@ final class Cluster implements AutoCloseable {
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */
     ServiceProcess startWorker(String... args) {
+        return startWorker(Map.of(), args);
+    }
+
+    /** Starts a worker calling the simulator, with extra environment variables and arguments. */
+    ServiceProcess startWorker(Map<String, String> environment, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
-        return track(ServiceProcess.start(
-                        "worker-service",
-                        Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"),
-                        all.toArray(String[]::new))
+        Map<String, String> variables = new java.util.HashMap<>(environment);
+        variables.put("REDIS_URL", redis.url());
+        variables.put("OPENAI_API_KEY", "sk-e2e");
+        return track(ServiceProcess.start("worker-service", variables, all.toArray(String[]::new))
                 .awaitLog("consuming {llmq}:queries", STARTUP));
     }
 
