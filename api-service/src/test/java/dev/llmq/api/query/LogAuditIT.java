@@ -21,14 +21,24 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Prompts, answers, idempotency keys and API keys never appear in the api-service's log, not even when Redis stops answering. */
+/**
+ * Prompts, answers, idempotency keys and API keys never appear in the api-service's log, not even when Redis stops
+ * answering; its lines are JSON naming the query and tenant they are about.
+ */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api-service", "llmq.redis.command-timeout=300ms"})
+        properties = {
+            "spring.config.name=api-service",
+            "llmq.redis.command-timeout=300ms",
+            "logging.config=classpath:logback-structured-test.xml"
+        })
 @ExtendWith(OutputCaptureExtension.class)
 class LogAuditIT {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PROMPT = "prompt-that-must-not-be-logged";
     private static final String ANSWER = "answer-that-must-not-be-logged";
     private static final String IDEMPOTENCY_KEY = "idempotency-key-that-must-not-be-logged";
@@ -72,6 +82,29 @@ class LogAuditIT {
                 .doesNotContain(ANSWER)
                 .doesNotContain(IDEMPOTENCY_KEY)
                 .doesNotContain(API_KEY);
+        assertThat(jsonLines(output, "query=" + id + " accepted"))
+                .as("the request's line names the query, its tenant and its trace")
+                .singleElement()
+                .satisfies(line -> {
+                    assertThat(line.path("query_id").asString()).isEqualTo(Long.toString(id));
+                    assertThat(line.path("tenant").asString()).isEqualTo("local");
+                    assertThat(line.path("traceId").asString()).matches("[0-9a-f]{32}");
+                    assertThat(line.path("service").path("name").asString()).isEqualTo("api-service");
+                });
+        assertThat(jsonLines(output, "Redis is unavailable"))
+                .as("a failing request's line names its tenant")
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.path("tenant").asString()).isEqualTo("local"));
+    }
+
+    /** The captured ECS JSON log lines whose message contains {@code text}. */
+    private static List<JsonNode> jsonLines(CapturedOutput output, String text) {
+        return output.getAll()
+                .lines()
+                .filter(line -> line.startsWith("{"))
+                .map(JSON::readTree)
+                .filter(line -> line.path("message").asString().contains(text))
+                .toList();
     }
 
     private HttpRequest submit() {
