@@ -10,6 +10,9 @@ import dev.llmq.shared.testing.ServiceProcess;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What platform teams see of a query: JSON log lines naming it and its tenant in both services, and, when an OTLP
- * endpoint is set, one trace from {@code POST /query} through the worker's LLM call to the stored outcome.
+ * endpoint is set, one trace from {@code POST /query} (continuing the client's own trace) through the worker's LLM
+ * call to the stored outcome.
  */
 class LogsAndTracingIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String CLIENT_SPAN = "00f067aa0ba902b7";
 
     /** Exported quickly, so the test need not wait the default 5 s for a batch of spans. */
     private static final Map<String, String> QUICK_EXPORT = Map.of("OTEL_BSP_SCHEDULE_DELAY", "100");
@@ -34,44 +40,63 @@ class LogsAndTracingIT {
     static RedisServerExtension server = new RedisServerExtension();
 
     @Test
-    void oneQueryIsOneTraceFromThePostThroughTheLlmCallToTheStoredOutcome() throws IOException {
+    void oneQueryIsOneTraceFromThePostThroughEveryAttemptToTheStoredOutcome() throws IOException {
         try (OtlpReceiver receiver = OtlpReceiver.start(0);
                 Cluster cluster = new Cluster(server.redis())) {
             Map<String, String> otlp =
                     Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(), "OTEL_BSP_SCHEDULE_DELAY", "100");
             cluster.startSimulator(Duration.ofMillis(20));
             Cluster.Api api = cluster.startApi(otlp);
-            ServiceProcess worker = cluster.startWorker(otlp);
+            ServiceProcess worker = cluster.startWorker(otlp, "--llmq.worker.retry-initial-delay=100ms");
+            // the first call fails, so the query is retried: the retry must stay in the trace
+            cluster.controlSimulator("POST", "/simulator/faults", "{\"fault\":\"503\",\"count\":1}");
 
-            long id = cluster.submit(api, "trace me");
-            assertThat(cluster.result(api, id, "30s").statusCode()).isEqualTo(200);
+            // the client is traced too: its traceparent header makes the POST part of its trace
+            HttpResponse<String> posted = cluster.send(HttpRequest.newBuilder(URI.create(api.url() + "/query"))
+                    .header("Content-Type", "application/json")
+                    .header("traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"trace me\"}"))
+                    .build());
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+            long id = Cluster.idOf(posted.body());
+            assertThat(cluster.result(api, id, "30s").body()).contains("\"attempts\":2");
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                ExportedSpan process = only(receiver, "worker-service", SpanKind.SPAN_KIND_CONSUMER, id);
-                ExportedSpan send = spanOf(receiver, process.parentSpanId()).orElseThrow();
+                ExportedSpan first = attempt(receiver, id, 1);
+                ExportedSpan second = attempt(receiver, id, 2);
+                ExportedSpan send = spanOf(receiver, first.parentSpanId()).orElseThrow();
                 ExportedSpan post = spanOf(receiver, send.parentSpanId()).orElseThrow();
-                ExportedSpan chat = childOf(receiver, process, SpanKind.SPAN_KIND_CLIENT, "chat gpt-4o-mini");
-                ExportedSpan store = childOf(receiver, process, SpanKind.SPAN_KIND_CLIENT, "store outcome");
+                ExportedSpan failedChat = childOf(receiver, first, SpanKind.SPAN_KIND_CLIENT, "chat gpt-4o-mini");
+                ExportedSpan chat = childOf(receiver, second, SpanKind.SPAN_KIND_CLIENT, "chat gpt-4o-mini");
+                ExportedSpan store = childOf(receiver, second, SpanKind.SPAN_KIND_CLIENT, "store outcome");
 
                 assertThat(post.service()).isEqualTo("api-service");
                 assertThat(post.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
                 assertThat(post.name()).isEqualTo("http post /query");
-                assertThat(post.parentSpanId()).as("a trace starts at the POST").isEmpty();
+                assertThat(post.traceId()).isEqualTo(CLIENT_TRACE);
+                assertThat(post.parentSpanId()).isEqualTo(CLIENT_SPAN);
                 assertThat(send.service()).isEqualTo("api-service");
                 assertThat(send.kind()).isEqualTo(SpanKind.SPAN_KIND_PRODUCER);
                 assertThat(send.name()).isEqualTo("send {llmq}:queries");
                 assertThat(send.attributes()).containsEntry("llmq.query.id", Long.toString(id));
-                assertThat(process.name()).isEqualTo("process {llmq}:queries");
-                assertThat(process.attributes()).containsEntry("llmq.tenant", "local");
+                assertThat(second.parentSpanId())
+                        .as("the retry continues the trace from the same send")
+                        .isEqualTo(send.spanId());
+                assertThat(List.of(first, second)).allSatisfy(process -> {
+                    assertThat(process.name()).isEqualTo("process {llmq}:queries");
+                    assertThat(process.attributes()).containsEntry("llmq.tenant", "local");
+                });
+                assertThat(failedChat.attributes()).containsEntry("error.type", "llm_server_error");
                 assertThat(chat.attributes())
                         .containsEntry("gen_ai.request.model", "gpt-4o-mini")
-                        .containsKey("gen_ai.usage.output_tokens");
+                        .containsKey("gen_ai.usage.output_tokens")
+                        .doesNotContainKey("error.type");
                 assertThat(store.attributes())
                         .containsEntry("llmq.outcome", "succeeded")
                         .containsEntry("llmq.outcome.stored", "true");
-                assertThat(List.of(post, send, process, chat, store))
+                assertThat(List.of(post, send, first, failedChat, second, chat, store))
                         .extracting(ExportedSpan::traceId)
-                        .containsOnly(post.traceId());
+                        .containsOnly(CLIENT_TRACE);
                 assertThat(receiver.spans())
                         .as("no span quotes the prompt")
                         .noneMatch(span -> span.toString().contains("trace me"));
@@ -79,7 +104,7 @@ class LogsAndTracingIT {
                         .as("the worker's log lines name the trace")
                         .isNotEmpty()
                         .allSatisfy(line ->
-                                assertThat(line.path("traceId").asString()).isEqualTo(post.traceId()));
+                                assertThat(line.path("traceId").asString()).isEqualTo(CLIENT_TRACE));
             });
         }
     }
@@ -139,14 +164,16 @@ class LogsAndTracingIT {
                 .findFirst();
     }
 
-    private static ExportedSpan only(OtlpReceiver receiver, String service, SpanKind kind, long id) {
+    /** The worker's consumer span of the query's attempt {@code attempt}. */
+    private static ExportedSpan attempt(OtlpReceiver receiver, long id, int attempt) {
         List<ExportedSpan> found = receiver.spans().stream()
-                .filter(span -> span.service().equals(service)
-                        && span.kind() == kind
-                        && Long.toString(id).equals(span.attributes().get("llmq.query.id")))
+                .filter(span -> span.service().equals("worker-service")
+                        && span.kind() == SpanKind.SPAN_KIND_CONSUMER
+                        && Long.toString(id).equals(span.attributes().get("llmq.query.id"))
+                        && Integer.toString(attempt).equals(span.attributes().get("llmq.attempt")))
                 .toList();
         assertThat(found)
-                .as("%s spans of query %d among %s", kind, id, receiver.spans())
+                .as("attempt %d of query %d among %s", attempt, id, receiver.spans())
                 .hasSize(1);
         return found.getFirst();
     }
