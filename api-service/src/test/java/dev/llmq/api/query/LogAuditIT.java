@@ -3,6 +3,10 @@ package dev.llmq.api.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.testing.Outcomes;
@@ -12,33 +16,31 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Prompts, answers, idempotency keys and API keys never appear in the api-service's log, not even when Redis stops
- * answering; its lines are JSON naming the query and tenant they are about.
+ * answering; its lines name the query and tenant they are about as structured fields.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.config.name=api-service",
-            "llmq.redis.command-timeout=300ms",
-            "logging.config=classpath:logback-structured-test.xml"
-        })
+        properties = {"spring.config.name=api-service", "llmq.redis.command-timeout=300ms"})
 @ExtendWith(OutputCaptureExtension.class)
 class LogAuditIT {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PROMPT = "prompt-that-must-not-be-logged";
     private static final String ANSWER = "answer-that-must-not-be-logged";
     private static final String IDEMPOTENCY_KEY = "idempotency-key-that-must-not-be-logged";
@@ -49,6 +51,9 @@ class LogAuditIT {
 
     @RegisterExtension
     static StandInWorker standIn = new StandInWorker(server);
+
+    @RegisterExtension
+    LogEvents events = new LogEvents();
 
     @LocalServerPort
     int port;
@@ -82,29 +87,46 @@ class LogAuditIT {
                 .doesNotContain(ANSWER)
                 .doesNotContain(IDEMPOTENCY_KEY)
                 .doesNotContain(API_KEY);
-        assertThat(jsonLines(output, "query=" + id + " accepted"))
-                .as("the request's line names the query, its tenant and its trace")
+        assertThat(events.about("query=" + id + " accepted"))
+                .as("the request's line names the query, its tenant and its trace as structured fields")
                 .singleElement()
-                .satisfies(line -> {
-                    assertThat(line.path("query_id").asString()).isEqualTo(Long.toString(id));
-                    assertThat(line.path("tenant").asString()).isEqualTo("local");
-                    assertThat(line.path("traceId").asString()).matches("[0-9a-f]{32}");
-                    assertThat(line.path("service").path("name").asString()).isEqualTo("api-service");
-                });
-        assertThat(jsonLines(output, "Redis is unavailable"))
+                .satisfies(fields -> assertThat(fields)
+                        .containsEntry(QueryLogContext.QUERY_ID, Long.toString(id))
+                        .containsEntry(QueryLogContext.TENANT, "local")
+                        .containsKeys("traceId", "spanId"));
+        assertThat(events.about("Redis is unavailable"))
                 .as("a failing request's line names its tenant")
                 .isNotEmpty()
-                .allSatisfy(line -> assertThat(line.path("tenant").asString()).isEqualTo("local"));
+                .allSatisfy(fields -> assertThat(fields).containsEntry(QueryLogContext.TENANT, "local"));
     }
 
-    /** The captured ECS JSON log lines whose message contains {@code text}. */
-    private static List<JsonNode> jsonLines(CapturedOutput output, String text) {
-        return output.getAll()
-                .lines()
-                .filter(line -> line.startsWith("{"))
-                .map(JSON::readTree)
-                .filter(line -> line.path("message").asString().contains(text))
-                .toList();
+    /** The structured fields (MDC) of the log events written while a test runs, whatever the console format. */
+    static final class LogEvents implements BeforeEachCallback, AfterEachCallback {
+
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            appender.start();
+            root().addAppender(appender);
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            root().detachAppender(appender);
+            appender.stop();
+        }
+
+        List<Map<String, String>> about(String text) {
+            return appender.list.stream()
+                    .filter(event -> event.getFormattedMessage().contains(text))
+                    .map(ILoggingEvent::getMDCPropertyMap)
+                    .toList();
+        }
+
+        private static Logger root() {
+            return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        }
     }
 
     private HttpRequest submit() {
