@@ -82,11 +82,17 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */
     public ServiceProcess startWorker(String... args) {
+        return startWorker(Map.of(), args);
+    }
+
+    /** Starts a worker calling the simulator, with extra environment variables and arguments. */
+    public ServiceProcess startWorker(Map<String, String> environment, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
-        Map<String, String> environment = new java.util.HashMap<>(redis.serviceEnvironment());
-        environment.put("OPENAI_API_KEY", "sk-e2e");
-        return track(ServiceProcess.start("worker-service", environment, all.toArray(String[]::new))
+        Map<String, String> variables = new java.util.HashMap<>(environment);
+        variables.putAll(redis.serviceEnvironment());
+        variables.put("OPENAI_API_KEY", "sk-e2e");
+        return track(ServiceProcess.start("worker-service", variables, all.toArray(String[]::new))
                 .awaitLog("consuming {llmq}:queries", STARTUP));
     }
 

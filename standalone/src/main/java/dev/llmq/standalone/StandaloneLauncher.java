@@ -46,7 +46,7 @@ public final class StandaloneLauncher {
         RedisForStandalone redis = RedisForStandalone.choose(settings);
         started.push(redis);
 
-        List<String> workerArgs = new ArrayList<>(common(redis.url()));
+        List<String> workerArgs = new ArrayList<>(common(redis.url(), settings.logFormat()));
         workerArgs.add("--server.port=0");
         if (settings.simulated()) {
             ConfigurableApplicationContext simulator = LlmSimulatorApplication.start(
@@ -66,7 +66,7 @@ public final class StandaloneLauncher {
                 metrics.run(() -> WorkerServiceApplication.start(workerArgs.toArray(String[]::new)));
         started.push(worker::close);
 
-        List<String> apiArgs = new ArrayList<>(common(redis.url()));
+        List<String> apiArgs = new ArrayList<>(common(redis.url(), settings.logFormat()));
         apiArgs.add("--server.port=" + settings.port());
         // the api binds into the registry the worker filled: Micrometer's warnings about late filters and the
         // second Redis gauge say only that (set once the worker has started, so genuine warnings of its start show)
@@ -87,8 +87,10 @@ public final class StandaloneLauncher {
                 port(worker));
     }
 
-    private static List<String> common(@Nullable String redisUrl) {
+    /** Run locally, the services log human-readable lines unless {@code LLMQ_LOG_FORMAT} asks for JSON. */
+    private static List<String> common(@Nullable String redisUrl, String logFormat) {
         List<String> args = new ArrayList<>(List.of(
+                "--LLMQ_LOG_FORMAT=" + logFormat,
                 "--spring.main.register-shutdown-hook=false",
                 "--management.metrics.tags.application=" + SharedMetrics.APPLICATION,
                 NO_APP_NAME,

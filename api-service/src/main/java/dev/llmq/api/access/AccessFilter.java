@@ -1,5 +1,6 @@
 package dev.llmq.api.access;
 
+import dev.llmq.shared.logging.QueryLogContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,7 +60,10 @@ class AccessFilter extends OncePerRequestFilter {
         switch (decision) {
             case AccessPolicy.Decision.Admit admit -> {
                 request.setAttribute(Caller.ATTRIBUTE, admit.caller());
-                chain.doFilter(request, response);
+                // every line logged while handling the request names its tenant (and its query, once known)
+                try (var logContext = QueryLogContext.open(admit.caller().tenant())) {
+                    chain.doFilter(request, response);
+                }
             }
             case AccessPolicy.Decision.Admin admin -> {
                 request.setAttribute(ADMIN_ATTRIBUTE, Boolean.TRUE);

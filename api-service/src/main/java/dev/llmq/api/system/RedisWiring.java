@@ -20,6 +20,7 @@ import dev.llmq.shared.redis.RedisResultStore;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
 import dev.llmq.shared.redis.TimedRedis;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import org.redisson.api.RedissonClient;
 import org.springframework.context.annotation.Bean;
@@ -46,9 +47,13 @@ class RedisWiring {
             Clock clock,
             ApiProperties properties,
             RedisCommandMetrics timing,
-            QueryApiMeters meters) {
-        QueryQueue queue = new RedisQueryQueue(redis, clock, properties.resultTtl());
-        return new CountingQueryQueue(TimedRedis.timed(QueryQueue.class, queue, "query_queue", timing), meters);
+            QueryApiMeters meters,
+            Tracer tracer) {
+        QueryQueue queue =
+                new RedisQueryQueue(redis, clock, properties.resultTtl(), TracedQueryQueue.currentTrace(tracer));
+        // counted outside the send span, which covers the timed Redis work
+        return new CountingQueryQueue(
+                new TracedQueryQueue(TimedRedis.timed(QueryQueue.class, queue, "query_queue", timing), tracer), meters);
     }
 
     @Bean

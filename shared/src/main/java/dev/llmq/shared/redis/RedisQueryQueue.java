@@ -5,10 +5,13 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Submission;
+import dev.llmq.shared.query.TraceParent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
@@ -22,7 +25,7 @@ import org.redisson.client.codec.StringCodec;
  * in-flight cap, when set, costs one more round trip before the entry is written. On a Redis Cluster the status hash
  * and the stream live on different primaries, which would run one pipeline's parts in any order, so the status is
  * written first: a worker that read the entry before its status existed would mark nothing running, and the late
- * status would outlive the outcome.
+ * status would outlive the outcome. Each query carries the trace context current when it is submitted, if any.
  */
 public final class RedisQueryQueue implements QueryQueue {
 
@@ -30,13 +33,21 @@ public final class RedisQueryQueue implements QueryQueue {
     private final Clock clock;
     private final Duration statusTtl;
     private final boolean oneServer;
+    private final Supplier<@Nullable TraceParent> currentTrace;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
+        this(redis, clock, statusTtl, () -> null);
+    }
+
+    /** Like the other constructor; {@code currentTrace} gives the trace context to enqueue each query in (or null). */
+    public RedisQueryQueue(
+            RedissonClient redis, Clock clock, Duration statusTtl, Supplier<@Nullable TraceParent> currentTrace) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.oneServer = !redis.getConfig().isClusterConfig();
+        this.currentTrace = currentTrace;
     }
 
     @Override
@@ -99,7 +110,7 @@ public final class RedisQueryQueue implements QueryQueue {
     private Query admit(QueryRequest request, Submission submission, int maxInFlight) {
         QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
         Instant now = clock.instant();
-        Query query = Query.submitted(id, request, now, submission);
+        Query query = Query.submitted(id, request, now, submission).withTraceParent(currentTrace.get());
         if (maxInFlight > 0) {
             Long admitted = redis.getScript(StringCodec.INSTANCE)
                     .eval(

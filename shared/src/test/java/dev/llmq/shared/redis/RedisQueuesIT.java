@@ -13,6 +13,7 @@ import dev.llmq.shared.query.QueryState;
 import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.query.Timing;
+import dev.llmq.shared.query.TraceParent;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.RedisExtension;
@@ -245,6 +246,42 @@ class RedisQueuesIT {
             assertThat(d.query()).isEqualTo(query.nextAttempt());
             assertThat(d.deliveryCount()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void aQueryCarriesTheTraceContextOfItsSubmissionThroughEveryRetry() {
+        TraceParent trace = new TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        QueryQueue traced = new RedisQueryQueue(client, CLOCK, TTL, () -> trace);
+        Query query = traced.submit("traced");
+        Delivery first = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        assertThat(first.query().traceParent()).isEqualTo(trace);
+
+        workerA.retryLater(first, first.query().nextAttempt(), CLOCK.instant());
+        workerA.promoteDueRetries(CLOCK.instant(), 10);
+
+        assertThat(workerB.read(1, Duration.ofMillis(100))).singleElement().satisfies(retry -> {
+            assertThat(retry.query().id()).isEqualTo(query.id());
+            assertThat(retry.query().attempt()).isEqualTo(2);
+            assertThat(retry.query().traceParent()).isEqualTo(trace);
+        });
+    }
+
+    @Test
+    void entriesWithoutOrWithABrokenTraceContextAreProcessedAsBefore() {
+        String old = "{\"id\":41,\"prompt\":\"written before tracing\",\"submitted_at\":\"2026-11-24T10:00:00Z\"}";
+        String broken = "{\"id\":42,\"prompt\":\"broken trace\",\"submitted_at\":\"2026-11-24T10:00:00Z\","
+                + "\"traceparent\":\"00-zz-01\"}";
+        redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, old);
+        redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, broken);
+
+        List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
+
+        assertThat(deliveries)
+                .extracting(d -> d.query().prompt())
+                .containsExactly("written before tracing", "broken trace");
+        assertThat(deliveries)
+                .allSatisfy(d -> assertThat(d.query().traceParent()).isNull());
+        assertThat(redis().call("EXISTS", RedisKeys.DEAD_LETTER_STREAM)).isEqualTo(0L);
     }
 
     @Test

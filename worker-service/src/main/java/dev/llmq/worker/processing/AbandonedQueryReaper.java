@@ -1,5 +1,6 @@
 package dev.llmq.worker.processing;
 
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
@@ -46,11 +47,14 @@ final class AbandonedQueryReaper {
         try {
             List<Delivery> claimed = queue.claimAbandoned(reclaimAfter, slots, inFlight);
             for (Delivery delivery : claimed) {
-                log.warn(
-                        "query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
-                        delivery.query().id(),
-                        delivery.entryId(),
-                        delivery.deliveryCount());
+                try (var logContext = QueryLogContext.open(
+                        delivery.query().id(), delivery.query().tenant())) {
+                    log.warn(
+                            "query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
+                            delivery.query().id(),
+                            delivery.entryId(),
+                            delivery.deliveryCount());
+                }
             }
             if (!claimed.isEmpty()) {
                 metrics.reclaimed(claimed.size());

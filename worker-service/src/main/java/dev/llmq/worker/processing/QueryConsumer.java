@@ -1,5 +1,6 @@
 package dev.llmq.worker.processing;
 
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.QueryCancellations;
@@ -7,6 +8,7 @@ import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRouter;
 import dev.llmq.worker.system.WorkerProperties;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +42,7 @@ public class QueryConsumer implements SmartLifecycle {
     private final QueryProcessor processor;
     private final InFlightQueries inFlight;
     private final AbandonedQueryReaper reaper;
+    private final QueryTracing tracing;
     private volatile boolean running;
     private volatile @Nullable Thread reader;
     private ScheduledExecutorService scheduler;
@@ -51,7 +54,8 @@ public class QueryConsumer implements SmartLifecycle {
             QueryCancellations cancellations,
             Clock clock,
             WorkerProperties properties,
-            ProcessingMetrics metrics) {
+            ProcessingMetrics metrics,
+            Tracer tracer) {
         this.queue = queue;
         this.cancellations = cancellations;
         this.properties = properties;
@@ -61,8 +65,17 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.retryInitialDelay(),
                 properties.retryMaxDelay(),
                 properties.retryAfterMax());
+        this.tracing = new QueryTracing(tracer);
         this.processor = new QueryProcessor(
-                queue, router, deltas, retries, clock, properties.maxDeliveries(), properties.deadline(), metrics);
+                queue,
+                router,
+                deltas,
+                retries,
+                clock,
+                properties.maxDeliveries(),
+                properties.deadline(),
+                metrics,
+                tracing);
         this.inFlight = new InFlightQueries(properties.maxInFlight());
         this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval(), metrics);
     }
@@ -77,11 +90,11 @@ public class QueryConsumer implements SmartLifecycle {
                 dev.llmq.shared.redis.RedisKeys.HIGH_PRIORITY_STREAM,
                 dev.llmq.shared.redis.RedisKeys.LOW_PRIORITY_STREAM,
                 inFlight.capacity());
-        cancellations.subscribe(id -> {
-            if (inFlight.cancel(id)) {
+        cancellations.subscribe(id -> inFlight.cancel(id).ifPresent(tenant -> {
+            try (var logContext = QueryLogContext.open(id, tenant)) {
                 log.info("query={} cancelled by its client; aborting its LLM call", id);
             }
-        });
+        }));
         reader = Thread.ofVirtual().name("llmq-reader").start(this::readUntilStopped);
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
@@ -151,16 +164,19 @@ public class QueryConsumer implements SmartLifecycle {
     /** Runs one delivery in a slot reserved for it, or in the next one that frees. */
     private void process(Delivery delivery, boolean slotReserved) {
         inFlight.run(delivery, slotReserved, (d, cancelled) -> {
-            try {
-                processor.process(d, cancelled);
-            } catch (RuntimeException ex) {
-                // the message only: exceptions from Redis carry command arguments, which can be the query itself
-                log.error(
-                        "query={} entry={} processing failed ({}); the entry stays pending for redelivery",
-                        d.query().id(),
-                        d.entryId(),
-                        RedisFailures.describe(ex));
-                log.debug("query={} processing failure", d.query().id(), ex);
+            // every line logged while the query is worked on names it, its tenant, and the trace it continues
+            try (var logContext = QueryLogContext.open(d.query().id(), d.query().tenant())) {
+                try {
+                    tracing.process(d, () -> processor.process(d, cancelled));
+                } catch (RuntimeException ex) {
+                    // the message only: exceptions from Redis carry command arguments, which can be the query itself
+                    log.error(
+                            "query={} entry={} processing failed ({}); the entry stays pending for redelivery",
+                            d.query().id(),
+                            d.entryId(),
+                            RedisFailures.describe(ex));
+                    log.debug("query={} processing failure", d.query().id(), ex);
+                }
             }
         });
     }

@@ -46,6 +46,7 @@ final class QueryProcessor {
     private final int maxDeliveries;
     private final Duration deadline;
     private final ProcessingMetrics metrics;
+    private final QueryTracing tracing;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     QueryProcessor(
@@ -56,9 +57,11 @@ final class QueryProcessor {
             Clock clock,
             int maxDeliveries,
             Duration deadline,
-            ProcessingMetrics metrics) {
+            ProcessingMetrics metrics,
+            QueryTracing tracing) {
         this.deadline = deadline;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.queue = queue;
         this.router = router;
         this.deltas = deltas;
@@ -136,7 +139,11 @@ final class QueryProcessor {
         Instant started = clock.instant();
         try {
             DeltaPublisher publisher = new DeltaPublisher(deltas, query.id(), DELTA_INTERVAL);
-            LlmAnswer answer = reportedCall(route, query, publisher, model, started);
+            LlmAnswer answer = tracing.llmCall(
+                    query,
+                    route.provider(),
+                    modelOf(query, route),
+                    () -> reportedCall(route, query, publisher, model, started));
             publisher.flush();
             Instant answered = clock.instant();
             Timing timing = new Timing(
@@ -256,6 +263,12 @@ final class QueryProcessor {
                         new Outcome.Failed(error, timing)));
     }
 
+    private static String modelOf(Query query, LlmRoute route) {
+        return query.request().model() != null
+                ? query.request().model()
+                : route.client().model();
+    }
+
     /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */
     private static long estimatedTokens(Query query) {
         Integer maxTokens = query.request().options().maxTokens();
@@ -300,7 +313,7 @@ final class QueryProcessor {
         long backoffMillis = 100;
         while (true) {
             try {
-                boolean stored = queue.finish(delivery, outcome);
+                boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome));
                 if (stored) {
                     metrics.outcomeStored(outcome);
                 }
