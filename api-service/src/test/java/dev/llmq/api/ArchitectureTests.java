@@ -31,4 +31,13 @@ class ArchitectureTests {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.redisson..");
+
+    /** Features report what happens through small interfaces; only the metrics package knows Micrometer's meters. */
+    @ArchTest
+    static final ArchRule onlyMetricsUseMeters = noClasses()
+            .that()
+            .resideOutsideOfPackages("dev.llmq.api.metrics..", "dev.llmq.api.system..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.micrometer.core.instrument..");
 }

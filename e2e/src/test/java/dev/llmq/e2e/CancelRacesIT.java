@@ -123,20 +123,20 @@ class CancelRacesIT {
         });
         List<Long> aborted = ids.stream().filter(CancelRacesIT::aborted).toList();
         assertThat(aborted).as("cancels that caught a call in progress").isNotEmpty();
-        // A cancel can interrupt the call before its request reached the simulator: then there is no call to see.
-        // Every call that did reach it must have been cut off, and at least one must have reached it.
+        // A cancel can interrupt the call before its request reached the simulator (no call to see), or land after
+        // the answer was streamed but before the worker stored it (a completed call): each aborted query made at most
+        // one call, and at least one cancel must have cut a call off mid-answer.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             SimulatorLog log = SimulatorLog.read(cluster);
             for (long id : aborted) {
                 assertThat(log.withPrompt(prompts.get(id)))
                         .as("query %d's provider calls", id)
-                        .hasSizeLessThanOrEqualTo(1)
-                        .allSatisfy(
-                                call -> assertThat(call.clientDisconnected()).isTrue());
+                        .hasSizeLessThanOrEqualTo(1);
             }
             assertThat(aborted)
-                    .as("aborted calls that had reached the provider")
-                    .anyMatch(id -> !log.withPrompt(prompts.get(id)).isEmpty());
+                    .as("aborted queries whose provider call was cut off")
+                    .anyMatch(id ->
+                            log.withPrompt(prompts.get(id)).stream().anyMatch(SimulatorLog.Call::clientDisconnected));
         });
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmq.shared.testing.FreePorts;
+import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.ServiceProcess;
-import dev.llmq.shared.testing.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,23 +19,27 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Starts llmq's jars as processes against one test Redis, and talks to them over HTTP; closes them all. */
-final class Cluster implements AutoCloseable {
+/**
+ * Starts llmq's jars as processes against one test Redis (one server, a Redis Cluster or Sentinel), and talks to them
+ * over HTTP; closes them all. Public for the tests of the deploy/ artefacts in {@code dev.llmq.e2e.deploy}.
+ */
+public final class Cluster implements AutoCloseable {
 
     static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private final TestRedis redis;
-    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final RedisDeployment redis;
+    // services may be started from several threads at once, to start in parallel
+    private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String simulatorUrl;
 
-    Cluster(TestRedis redis) {
+    public Cluster(RedisDeployment redis) {
         this.redis = redis;
     }
 
     /** Starts the simulator with the given time to first token and extra arguments (no per-token delay unless given). */
-    void startSimulator(Duration timeToFirstToken, String... args) {
+    public void startSimulator(Duration timeToFirstToken, String... args) {
         int port = FreePorts.find();
         List<String> all = new ArrayList<>(List.of(
                 "--server.port=" + port, "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms"));
@@ -49,7 +53,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Calls one of the simulator's control endpoints ({@code /simulator/...}) with a JSON body, or DELETE without. */
-    HttpResponse<String> controlSimulator(String method, String path, String json) {
+    public HttpResponse<String> controlSimulator(String method, String path, String json) {
         String base = simulatorUrl.substring(0, simulatorUrl.length() - "/v1".length());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (json == null) {
@@ -62,28 +66,33 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts an api-service; returns its process and base URL. */
-    Api startApi() {
+    public Api startApi() {
         return startApi(Map.of());
     }
 
     /** Starts an api-service with extra environment variables (e.g. {@code LLMQ_API_ADMIN_KEY}). */
-    Api startApi(Map<String, String> environment) {
+    public Api startApi(Map<String, String> environment) {
         int port = FreePorts.find();
         Map<String, String> all = new java.util.HashMap<>(environment);
-        all.put("REDIS_URL", redis.url());
+        all.putAll(redis.serviceEnvironment());
         ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
                 .awaitLog("Started ApiServiceApplication", STARTUP));
         return new Api(process, "http://127.0.0.1:" + port);
     }
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */
-    ServiceProcess startWorker(String... args) {
+    public ServiceProcess startWorker(String... args) {
+        return startWorker(Map.of(), args);
+    }
+
+    /** Starts a worker calling the simulator, with extra environment variables and arguments. */
+    public ServiceProcess startWorker(Map<String, String> environment, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
-        return track(ServiceProcess.start(
-                        "worker-service",
-                        Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-e2e"),
-                        all.toArray(String[]::new))
+        Map<String, String> variables = new java.util.HashMap<>(environment);
+        variables.putAll(redis.serviceEnvironment());
+        variables.put("OPENAI_API_KEY", "sk-e2e");
+        return track(ServiceProcess.start("worker-service", variables, all.toArray(String[]::new))
                 .awaitLog("consuming {llmq}:queries", STARTUP));
     }
 
@@ -92,24 +101,24 @@ final class Cluster implements AutoCloseable {
         return process;
     }
 
-    HttpResponse<String> post(Api api, String prompt) {
+    public HttpResponse<String> post(Api api, String prompt) {
         return postJson(api, "{\"prompt\":\"" + prompt + "\"}");
     }
 
-    long submit(Api api, String prompt) {
+    public long submit(Api api, String prompt) {
         HttpResponse<String> response = post(api, prompt);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return idOf(response.body());
     }
 
-    HttpResponse<String> result(Api api, long id, String wait) {
+    public HttpResponse<String> result(Api api, long id, String wait) {
         return send(HttpRequest.newBuilder(URI.create(api.url() + "/result?id=" + id + "&wait=" + wait))
                 .GET()
                 .build());
     }
 
     /** Waits until every id has a stored outcome in Redis. */
-    void awaitOutcomes(List<Long> ids, Duration within) {
+    public void awaitOutcomes(List<Long> ids, Duration within) {
         await().atMost(within)
                 .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(ids)
@@ -118,7 +127,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Posts a JSON body to {@code /query}. */
-    HttpResponse<String> postJson(Api api, String json) {
+    public HttpResponse<String> postJson(Api api, String json) {
         return send(HttpRequest.newBuilder(URI.create(api.url() + "/query"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
@@ -126,13 +135,13 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Cancels a query with {@code DELETE /query?id=N}. */
-    HttpResponse<String> cancel(Api api, long id) {
+    public HttpResponse<String> cancel(Api api, long id) {
         return send(HttpRequest.newBuilder(URI.create(api.url() + "/query?id=" + id))
                 .DELETE()
                 .build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException ex) {
@@ -143,7 +152,7 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    static long idOf(String body) {
+    public static long idOf(String body) {
         Matcher matcher = Pattern.compile("\"id\":(\\d+)").matcher(body);
         assertThat(matcher.find()).as("an id in %s", body).isTrue();
         return Long.parseLong(matcher.group(1));
@@ -164,5 +173,5 @@ final class Cluster implements AutoCloseable {
     }
 
     /** A running api-service. */
-    record Api(ServiceProcess process, String url) {}
+    public record Api(ServiceProcess process, String url) {}
 }

@@ -14,17 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the Redis for the one-command run: {@code REDIS_URL} if set, else a Redis answering on localhost:6379, else a
+ * Picks the Redis for the one-command run: {@code REDIS_URL} if set, the Sentinels or cluster nodes named by {@code
+ * LLMQ_REDIS_*_NODES} if set (the services read those themselves), else a Redis answering on localhost:6379, else a
  * real Redis server embedded in this process (append-only file in the data folder, so queries survive a restart).
  */
 final class RedisForStandalone implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisForStandalone.class);
 
-    private final String url;
+    private final @Nullable String url;
     private final @Nullable EmbeddedRedis embedded;
 
-    private RedisForStandalone(String url, @Nullable EmbeddedRedis embedded) {
+    private RedisForStandalone(@Nullable String url, @Nullable EmbeddedRedis embedded) {
         this.url = url;
         this.embedded = embedded;
     }
@@ -33,6 +34,10 @@ final class RedisForStandalone implements AutoCloseable {
         if (settings.redisUrl() != null) {
             log.info("Redis: REDIS_URL");
             return new RedisForStandalone(settings.redisUrl(), null);
+        }
+        if (settings.redisNodesSet()) {
+            log.info("Redis: LLMQ_REDIS_SENTINEL_NODES or LLMQ_REDIS_CLUSTER_NODES");
+            return new RedisForStandalone(null, null);
         }
         if (settings.redisMode().equals("auto") && answersPing("localhost", 6379)) {
             log.info("Redis: the server answering at localhost:6379 (set REDIS_URL to use another)");
@@ -49,6 +54,8 @@ final class RedisForStandalone implements AutoCloseable {
         return new RedisForStandalone("redis://127.0.0.1:" + port, server);
     }
 
+    /** The URL to hand the services, or null when they find Redis through their own {@code LLMQ_REDIS_*} settings. */
+    @Nullable
     String url() {
         return url;
     }

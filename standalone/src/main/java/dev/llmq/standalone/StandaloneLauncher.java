@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -27,6 +28,7 @@ public final class StandaloneLauncher {
     private static final String NO_LOGGING_HOOK = "--logging.register-shutdown-hook=false";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final SharedMetrics metrics = new SharedMetrics();
 
     public static void main(String[] args) {
         StandaloneLauncher launcher = new StandaloneLauncher();
@@ -44,7 +46,7 @@ public final class StandaloneLauncher {
         RedisForStandalone redis = RedisForStandalone.choose(settings);
         started.push(redis);
 
-        List<String> workerArgs = new ArrayList<>(common(redis.url()));
+        List<String> workerArgs = new ArrayList<>(common(redis.url(), settings.logFormat()));
         workerArgs.add("--server.port=0");
         if (settings.simulated()) {
             ConfigurableApplicationContext simulator = LlmSimulatorApplication.start(
@@ -60,25 +62,43 @@ public final class StandaloneLauncher {
             log.info(
                     "LLM: {}", settings.openAiBaseUrl() == null ? "OpenAI (OPENAI_API_KEY)" : settings.openAiBaseUrl());
         }
-        ConfigurableApplicationContext worker = WorkerServiceApplication.start(workerArgs.toArray(String[]::new));
+        ConfigurableApplicationContext worker =
+                metrics.run(() -> WorkerServiceApplication.start(workerArgs.toArray(String[]::new)));
         started.push(worker::close);
 
-        List<String> apiArgs = new ArrayList<>(common(redis.url()));
+        List<String> apiArgs = new ArrayList<>(common(redis.url(), settings.logFormat()));
         apiArgs.add("--server.port=" + settings.port());
-        ConfigurableApplicationContext api = ApiServiceApplication.start(apiArgs.toArray(String[]::new));
+        // the api binds into the registry the worker filled: Micrometer's warnings about late filters and the
+        // second Redis gauge say only that (set once the worker has started, so genuine warnings of its start show)
+        apiArgs.add("--logging.level.io.micrometer.prometheusmetrics.PrometheusMeterRegistry=error");
+        apiArgs.add("--logging.level.io.micrometer.core.instrument.MeterRegistry=error");
+        ConfigurableApplicationContext api =
+                metrics.run(() -> ApiServiceApplication.start(apiArgs.toArray(String[]::new)));
         started.push(api::close);
         log.info(
                 "llmq is ready: POST http://localhost:{}/query  GET http://localhost:{}/result?id=N",
                 port(api),
                 port(api));
+        log.info(
+                "Monitoring: metrics of both at http://localhost:{}/actuator/prometheus; health of the api at"
+                        + " http://localhost:{}/actuator/health, of the worker at http://localhost:{}/actuator/health",
+                port(api),
+                port(api),
+                port(worker));
     }
 
-    private static List<String> common(String redisUrl) {
-        return List.of(
-                "--llmq.redis.url=" + redisUrl,
+    /** Run locally, the services log human-readable lines unless {@code LLMQ_LOG_FORMAT} asks for JSON. */
+    private static List<String> common(@Nullable String redisUrl, String logFormat) {
+        List<String> args = new ArrayList<>(List.of(
+                "--LLMQ_LOG_FORMAT=" + logFormat,
                 "--spring.main.register-shutdown-hook=false",
+                "--management.metrics.tags.application=" + SharedMetrics.APPLICATION,
                 NO_APP_NAME,
-                NO_LOGGING_HOOK);
+                NO_LOGGING_HOOK));
+        if (redisUrl != null) {
+            args.add("--llmq.redis.url=" + redisUrl);
+        }
+        return args;
     }
 
     private static int port(ConfigurableApplicationContext context) {

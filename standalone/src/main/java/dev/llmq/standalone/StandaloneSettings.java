@@ -2,6 +2,7 @@ package dev.llmq.standalone;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param openAiApiKey {@code OPENAI_API_KEY}; without it (and without {@code OPENAI_BASE_URL}) answers are simulated
  * @param openAiBaseUrl {@code OPENAI_BASE_URL}, for any OpenAI-compatible server
  * @param port {@code PORT}, where the api-service listens (default 8080)
+ * @param redisNodesSet whether {@code LLMQ_REDIS_SENTINEL_NODES} or {@code LLMQ_REDIS_CLUSTER_NODES} is set: the
+ *     services then find Redis through them, and no local or embedded Redis is used
+ * @param logFormat {@code LLMQ_LOG_FORMAT}: {@code text} (default here, human-readable lines), {@code json} (as the
+ *     separately deployed services log by default), {@code ecs} or {@code logstash}
  */
 record StandaloneSettings(
         @Nullable String redisUrl,
@@ -23,12 +28,20 @@ record StandaloneSettings(
         Path dataDir,
         @Nullable String openAiApiKey,
         @Nullable String openAiBaseUrl,
-        int port) {
+        int port,
+        boolean redisNodesSet,
+        String logFormat) {
+
+    private static final Set<String> LOG_FORMATS = Set.of("text", "json", "ecs", "logstash");
 
     StandaloneSettings {
         if (!redisMode.equals("auto") && !redisMode.equals("embedded")) {
             throw new IllegalArgumentException(
                     "LLMQ_STANDALONE_REDIS must be 'auto' or 'embedded', not '" + redisMode + "'");
+        }
+        if (!LOG_FORMATS.contains(logFormat)) {
+            throw new IllegalArgumentException(
+                    "LLMQ_LOG_FORMAT must be 'text', 'json', 'ecs' or 'logstash', not '" + logFormat + "'");
         }
     }
 
@@ -40,7 +53,10 @@ record StandaloneSettings(
                 Path.of(orDefault(env.get("LLMQ_STANDALONE_DATA_DIR"), ".llmq")),
                 blankToNull(env.get("OPENAI_API_KEY")),
                 blankToNull(env.get("OPENAI_BASE_URL")),
-                port(env, "PORT", 8080, 0));
+                port(env, "PORT", 8080, 0),
+                blankToNull(env.get("LLMQ_REDIS_SENTINEL_NODES")) != null
+                        || blankToNull(env.get("LLMQ_REDIS_CLUSTER_NODES")) != null,
+                orDefault(env.get("LLMQ_LOG_FORMAT"), "text"));
     }
 
     /** Whether the worker should call the built-in simulator instead of a real provider. */

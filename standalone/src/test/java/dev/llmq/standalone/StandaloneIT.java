@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.llmq.shared.testing.FreePorts;
+import dev.llmq.shared.testing.PrometheusScrape;
 import dev.llmq.shared.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,6 +97,19 @@ class StandaloneIT {
                 .containsEntry("status", "succeeded")
                 .containsEntry("text", "Simulated answer to: Hello, how can I assist you today?");
         assertThat(idOf(result)).isEqualTo(id);
+
+        // one scrape shows both contexts' meters, as one JVM; readiness covers Redis
+        PrometheusScrape scrape = PrometheusScrape.of(apiPort);
+        Map<String, String> standalone = Map.of("application", "llmq-standalone");
+        assertThat(scrape.value("llmq_queries_submitted_queries_total", standalone))
+                .hasValue(1);
+        assertThat(scrape.value(
+                        "llmq_queries_completed_queries_total",
+                        Map.of("application", "llmq-standalone", "outcome", "succeeded")))
+                .hasValue(1);
+        assertThat(scrape.value("llmq_worker_consumers", standalone)).hasValue(1);
+        assertThat(scrape.value("llmq_redis_up", standalone)).hasValue(1);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
         assertThat(run.output())
                 .contains("answers are simulated")

@@ -23,6 +23,7 @@ class StandaloneSettingsTests {
         assertThat(settings.openAiApiKey()).isNull();
         assertThat(settings.openAiBaseUrl()).isNull();
         assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.logFormat()).isEqualTo("text");
         assertThat(settings.simulated()).isTrue();
     }
 
@@ -35,7 +36,8 @@ class StandaloneSettingsTests {
                 "LLMQ_STANDALONE_DATA_DIR", "/var/lib/llmq",
                 "OPENAI_API_KEY", "sk-test",
                 "OPENAI_BASE_URL", "http://localhost:11434/v1",
-                "PORT", "9090"));
+                "PORT", "9090",
+                "LLMQ_LOG_FORMAT", "json"));
 
         assertThat(settings)
                 .isEqualTo(new StandaloneSettings(
@@ -45,7 +47,20 @@ class StandaloneSettingsTests {
                         Path.of("/var/lib/llmq"),
                         "sk-test",
                         "http://localhost:11434/v1",
-                        9090));
+                        9090,
+                        false,
+                        "json"));
+    }
+
+    @Test
+    void sentinelOrClusterNodesMeanNoLocalOrEmbeddedRedis() {
+        assertThat(StandaloneSettings.from(Map.of()).redisNodesSet()).isFalse();
+        assertThat(StandaloneSettings.from(Map.of("LLMQ_REDIS_CLUSTER_NODES", "redis-0:6379"))
+                        .redisNodesSet())
+                .isTrue();
+        assertThat(StandaloneSettings.from(Map.of("LLMQ_REDIS_SENTINEL_NODES", "sentinel-0:26379"))
+                        .redisNodesSet())
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -56,7 +71,8 @@ class StandaloneSettingsTests {
                 "LLMQ_STANDALONE_REDIS_PORT", blank,
                 "OPENAI_API_KEY", blank,
                 "OPENAI_BASE_URL", blank,
-                "PORT", blank));
+                "PORT", blank,
+                "LLMQ_LOG_FORMAT", blank));
 
         assertThat(settings).isEqualTo(StandaloneSettings.from(Map.of()));
         assertThat(settings.simulated()).isTrue();
@@ -73,6 +89,13 @@ class StandaloneSettingsTests {
         assertThat(StandaloneSettings.from(Map.of("LLMQ_STANDALONE_DATA_DIR", ""))
                         .dataDir())
                 .isEqualTo(Path.of(".llmq"));
+    }
+
+    @Test
+    void anUnknownLogFormatIsRejectedNamingTheChoices() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StandaloneSettings.from(Map.of("LLMQ_LOG_FORMAT", "xml")))
+                .withMessage("LLMQ_LOG_FORMAT must be 'text', 'json', 'ecs' or 'logstash', not 'xml'");
     }
 
     @Test

@@ -23,4 +23,13 @@ class ArchitectureTests {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("com.openai..");
+
+    /** Features report what happens through small interfaces; only the metrics package knows Micrometer's meters. */
+    @ArchTest
+    static final ArchRule onlyMetricsUseMeters = noClasses()
+            .that()
+            .resideOutsideOfPackages("dev.llmq.worker.metrics..", "dev.llmq.worker.system..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.micrometer.core.instrument..");
 }

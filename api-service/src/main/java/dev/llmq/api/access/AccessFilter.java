@@ -1,5 +1,6 @@
 package dev.llmq.api.access;
 
+import dev.llmq.shared.logging.QueryLogContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Establishes the {@link Caller} of every request before anything else reads it: health probes pass freely, admin
+ * Establishes the {@link Caller} of every request before anything else reads it: health probes and the Prometheus
+ * scrape (closed-set tags, no ids or texts) pass freely, admin
  * endpoints need the admin key, everything else a tenant's key or (without keys) a loopback address; CORS preflights
  * pass, as they carry no credentials and reach no controller. Refusals are
  * written here as problem JSON, since filters run outside the controller advice.
@@ -32,8 +34,8 @@ class AccessFilter extends OncePerRequestFilter {
     static final String ADMIN_ATTRIBUTE = AccessFilter.class.getName() + ".admin";
 
     /** Exact raw paths only, so no encoding or path parameter makes another endpoint look like a probe. */
-    private static final Set<String> OPEN_PATHS =
-            Set.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness");
+    private static final Set<String> OPEN_PATHS = Set.of(
+            "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus");
 
     private final AccessPolicy policy;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -58,7 +60,10 @@ class AccessFilter extends OncePerRequestFilter {
         switch (decision) {
             case AccessPolicy.Decision.Admit admit -> {
                 request.setAttribute(Caller.ATTRIBUTE, admit.caller());
-                chain.doFilter(request, response);
+                // every line logged while handling the request names its tenant (and its query, once known)
+                try (var logContext = QueryLogContext.open(admit.caller().tenant())) {
+                    chain.doFilter(request, response);
+                }
             }
             case AccessPolicy.Decision.Admin admin -> {
                 request.setAttribute(ADMIN_ATTRIBUTE, Boolean.TRUE);

@@ -23,7 +23,7 @@ class AccessModeAnnouncer {
         switch (properties.mode()) {
             case KEYS_REQUIRED ->
                 log.info(
-                        "API keys required: every endpoint but health needs 'Authorization: Bearer <key>'; manage"
+                        "API keys required: every endpoint but health and metrics needs 'Authorization: Bearer <key>'; manage"
                                 + " keys at /admin/keys with the admin key. Tenant defaults: {} requests per minute,"
                                 + " {} queries in flight (0: no cap)",
                         properties.tenantRequestsPerMinute(),

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Who may call the api-service ({@code LLMQ_API_*} in the environment).
  *
- * @param adminKey {@code LLMQ_API_ADMIN_KEY}: when set, every endpoint but health needs an API key and the admin
+ * @param adminKey {@code LLMQ_API_ADMIN_KEY}: when set, every endpoint but health and metrics needs an API key and the admin
  *     endpoints accept this one; at least 24 characters
  * @param protectedMode {@code LLMQ_API_PROTECTED_MODE}: without an admin key, serve only loopback clients (default)
  * @param tenantRequestsPerMinute {@code LLMQ_API_TENANT_REQUESTS_PER_MINUTE}: default rate of a key's tenant (0: none)

@@ -2,6 +2,7 @@ package dev.llmq.api.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.llmq.api.access.Caller;
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
@@ -16,6 +17,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,6 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class QueryController {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryController.class);
 
     static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
@@ -85,6 +90,12 @@ class QueryController {
         Instant now = clock.instant();
         Submission submission = request.submission(caller.tenant(), now, now.plus(properties.resultTtl()));
         SubmittedQueries.Accepted accepted = submitted.submit(query, submission, caller, idempotencyKey);
+        QueryLogContext.identify(accepted.id());
+        log.info(
+                "query={} {} (priority {})",
+                accepted.id(),
+                accepted.replayed() ? "repeated with its Idempotency-Key: nothing enqueued" : "accepted",
+                submission.priority().wireName());
         return ResponseEntity.ok()
                 .header(IDEMPOTENT_REPLAYED, Boolean.toString(accepted.replayed()))
                 .body(new SubmitQueryResponse(
@@ -120,6 +131,7 @@ class QueryController {
                     String idText,
             Caller caller) {
         QueryId id = QueryId.parse(idText);
+        QueryLogContext.identify(id);
         return switch (control.cancel(id, caller.tenant())) {
             case QueryControl.CancelResult.Cancelled cancelled ->
                 ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(cancelled.json());

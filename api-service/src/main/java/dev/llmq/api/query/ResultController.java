@@ -3,6 +3,7 @@ package dev.llmq.api.query;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmq.api.access.Caller;
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.query.QueryState;
@@ -157,6 +158,7 @@ class ResultController {
      * its deadline is ended as expired here, so clients see it even while no worker runs.
      */
     private QueryLookup lookupOwn(QueryId id, Caller caller) {
+        QueryLogContext.identify(id);
         return switch (store.lookup(id)) {
             case QueryLookup.Completed completed
             when !completed.tenant().equals(caller.tenant()) -> new QueryLookup.Unknown();
@@ -164,7 +166,7 @@ class ResultController {
             when !inProgress.tenant().equals(caller.tenant()) -> new QueryLookup.Unknown();
             case QueryLookup.InProgress inProgress
             when expired(inProgress.state()) ->
-                new QueryLookup.Completed(control.expire(inProgress.state()), caller.tenant());
+                new QueryLookup.Completed(control.expire(inProgress.state()).json(), caller.tenant());
             case QueryLookup lookup -> lookup;
         };
     }

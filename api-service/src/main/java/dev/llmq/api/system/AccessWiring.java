@@ -1,9 +1,11 @@
 package dev.llmq.api.system;
 
+import dev.llmq.shared.monitoring.RedisCommandMetrics;
 import dev.llmq.shared.redis.ApiKeyStore;
 import dev.llmq.shared.redis.RedisApiKeyStore;
 import dev.llmq.shared.redis.RedisTenantQuotas;
 import dev.llmq.shared.redis.TenantQuotas;
+import dev.llmq.shared.redis.TimedRedis;
 import org.redisson.api.RedissonClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,12 +15,12 @@ import org.springframework.context.annotation.Configuration;
 class AccessWiring {
 
     @Bean
-    ApiKeyStore apiKeyStore(RedissonClient redis) {
-        return new RedisApiKeyStore(redis);
+    ApiKeyStore apiKeyStore(RedissonClient redis, RedisCommandMetrics timing) {
+        return TimedRedis.timed(ApiKeyStore.class, new RedisApiKeyStore(redis), "api_keys", timing);
     }
 
     @Bean
-    TenantQuotas tenantQuotas(RedissonClient redis) {
-        return new RedisTenantQuotas(redis);
+    TenantQuotas tenantQuotas(RedissonClient redis, RedisCommandMetrics timing) {
+        return TimedRedis.timed(TenantQuotas.class, new RedisTenantQuotas(redis), "tenant_quotas", timing);
     }
 }

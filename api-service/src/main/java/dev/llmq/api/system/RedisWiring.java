@@ -1,8 +1,12 @@
 package dev.llmq.api.system;
 
+import dev.llmq.api.metrics.CountingQueryControl;
+import dev.llmq.api.metrics.CountingQueryQueue;
+import dev.llmq.api.metrics.QueryApiMeters;
 import dev.llmq.api.query.AnswerStreams;
 import dev.llmq.api.query.ApiProperties;
 import dev.llmq.api.query.ResultWaiters;
+import dev.llmq.shared.monitoring.RedisCommandMetrics;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.QueryControl;
@@ -15,6 +19,8 @@ import dev.llmq.shared.redis.RedisResultNotifications;
 import dev.llmq.shared.redis.RedisResultStore;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
+import dev.llmq.shared.redis.TimedRedis;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import org.redisson.api.RedissonClient;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +32,8 @@ class RedisWiring {
 
     @Bean(destroyMethod = "shutdown")
     RedissonClient redissonClient(RedisProperties properties) {
-        return RedisClients.connect(properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
+        return RedisClients.connect(
+                properties.environment(), properties.commandTimeout(), properties.poolSize(), "llmq-api");
     }
 
     @Bean
@@ -35,23 +42,41 @@ class RedisWiring {
     }
 
     @Bean
-    QueryQueue queryQueue(RedissonClient redis, Clock clock, ApiProperties properties) {
-        return new RedisQueryQueue(redis, clock, properties.resultTtl());
+    QueryQueue queryQueue(
+            RedissonClient redis,
+            Clock clock,
+            ApiProperties properties,
+            RedisCommandMetrics timing,
+            QueryApiMeters meters,
+            Tracer tracer) {
+        QueryQueue queue =
+                new RedisQueryQueue(redis, clock, properties.resultTtl(), TracedQueryQueue.currentTrace(tracer));
+        // counted outside the send span, which covers the timed Redis work
+        return new CountingQueryQueue(
+                new TracedQueryQueue(TimedRedis.timed(QueryQueue.class, queue, "query_queue", timing), tracer), meters);
     }
 
     @Bean
-    ResultStore resultStore(RedissonClient redis) {
-        return new RedisResultStore(redis);
+    ResultStore resultStore(RedissonClient redis, RedisCommandMetrics timing) {
+        return TimedRedis.timed(ResultStore.class, new RedisResultStore(redis), "result_store", timing);
     }
 
+    /** Its own lookups go to Redis untimed: {@code query_control.cancel} times the whole cancel. */
     @Bean
-    QueryControl queryControl(RedissonClient redis, ResultStore store, Clock clock, ApiProperties properties) {
-        return new RedisQueryControl(redis, store, clock, properties.resultTtl());
+    QueryControl queryControl(
+            RedissonClient redis,
+            Clock clock,
+            ApiProperties properties,
+            RedisCommandMetrics timing,
+            QueryApiMeters meters) {
+        QueryControl control = new RedisQueryControl(redis, new RedisResultStore(redis), clock, properties.resultTtl());
+        return new CountingQueryControl(TimedRedis.timed(QueryControl.class, control, "query_control", timing), meters);
     }
 
     @Bean(destroyMethod = "close")
-    AnswerDeltas answerDeltas(RedissonClient redis, ApiProperties properties) {
-        return new RedisAnswerDeltas(redis, properties.resultTtl());
+    AnswerDeltas answerDeltas(RedissonClient redis, ApiProperties properties, RedisCommandMetrics timing) {
+        return TimedRedis.timed(
+                AnswerDeltas.class, new RedisAnswerDeltas(redis, properties.resultTtl()), "answer_deltas", timing);
     }
 
     /** The replica's two pattern subscriptions, fanned out to every waiting request and open stream. */

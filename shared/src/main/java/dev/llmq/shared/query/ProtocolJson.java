@@ -45,6 +45,9 @@ public final class ProtocolJson {
         if (query.deadline() != null) {
             node.put("deadline", query.deadline().toString());
         }
+        if (query.traceParent() != null) {
+            node.put("traceparent", query.traceParent().value());
+        }
         return node.toString();
     }
 
@@ -85,10 +88,22 @@ public final class ProtocolJson {
                     Math.toIntExact(optionalLong(node, "attempt", 1)),
                     tenant == null ? TenantId.LOCAL : new TenantId(tenant),
                     priority == null ? Priority.NORMAL : Priority.fromWireName(priority),
-                    deadline == null ? null : Instant.parse(deadline));
+                    deadline == null ? null : Instant.parse(deadline),
+                    traceParent(node));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }
+    }
+
+    /**
+     * The trace context the query was enqueued in. Entries written before it existed have none, and one that is not a
+     * valid traceparent is ignored: tracing must never keep a query from being processed.
+     */
+    private static @Nullable TraceParent traceParent(JsonNode node) {
+        JsonNode value = node.get("traceparent");
+        return value == null || !value.isString()
+                ? null
+                : TraceParent.parse(value.stringValue()).orElse(null);
     }
 
     /** The conversation: {@code messages}, or the seed-style {@code prompt} of entries written before it existed. */

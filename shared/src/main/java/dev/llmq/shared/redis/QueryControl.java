@@ -14,10 +14,10 @@ public interface QueryControl {
     CancelResult cancel(QueryId id, TenantId tenant);
 
     /**
-     * Ends a query that is still queued past its deadline as {@code expired}; returns the JSON of the outcome that
-     * stands (this one, or one stored first).
+     * Ends a query that is still queued past its deadline as {@code expired}; says whether this call stored it and
+     * carries the JSON of the outcome that stands (this one, or one stored first).
      */
-    String expire(QueryState state);
+    ExpireResult expire(QueryState state);
 
     /** What a cancel did. */
     sealed interface CancelResult {
@@ -30,5 +30,17 @@ public interface QueryControl {
 
         /** No such query of this tenant (never issued, expired, or another tenant's). */
         record NotFound() implements CancelResult {}
+    }
+
+    /** What an expiry did; {@code json} is the outcome that stands either way. */
+    sealed interface ExpireResult {
+
+        String json();
+
+        /** This call stored the {@code expired} outcome. */
+        record Expired(String json) implements ExpireResult {}
+
+        /** An outcome was stored first (a worker's, or another replica's expiry); it stands. */
+        record AlreadyEnded(String json) implements ExpireResult {}
     }
 }

@@ -5,6 +5,7 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.Submission;
 import dev.llmq.shared.query.TenantId;
+import dev.llmq.shared.query.TraceParent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -30,6 +32,7 @@ import org.redisson.client.codec.StringCodec;
  * Keeps files and batches as hashes with TTLs, tenants' listings as sorted sets, and enqueues a batch's lines in
  * pipelined chunks: one {@code INCRBY} reserves the chunk's ids, then one pipeline runs the queue's enqueue-once script
  * per line with an idempotency key derived from {@code batchId:line}, so a resumed submission never duplicates a line.
+ * Each line's query carries the trace context current when it is enqueued, if any.
  */
 public final class RedisBatchStore implements BatchStore {
 
@@ -66,13 +69,27 @@ public final class RedisBatchStore implements BatchStore {
     private final Clock clock;
     private final Duration statusTtl;
     private final Duration batchTtl;
+    private final boolean oneServer;
+    private final Supplier<@Nullable TraceParent> currentTrace;
 
     /** {@code statusTtl} as for the query queue (the result TTL); {@code batchTtl} bounds every batch key. */
     public RedisBatchStore(RedissonClient redis, Clock clock, Duration statusTtl, Duration batchTtl) {
+        this(redis, clock, statusTtl, batchTtl, () -> null);
+    }
+
+    /** Like the other constructor; {@code currentTrace} gives the trace context to enqueue lines in (or null). */
+    public RedisBatchStore(
+            RedissonClient redis,
+            Clock clock,
+            Duration statusTtl,
+            Duration batchTtl,
+            Supplier<@Nullable TraceParent> currentTrace) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.batchTtl = batchTtl;
+        this.oneServer = !redis.getConfig().isClusterConfig();
+        this.currentTrace = currentTrace;
     }
 
     @Override
@@ -214,13 +231,17 @@ public final class RedisBatchStore implements BatchStore {
         long first = last - requests.size() + 1;
         Instant now = clock.instant();
         RBatch batch = redis.createBatch(BatchOptions.defaults());
+        // on a cluster statuses and stream live on different primaries: statuses first, as RedisQueryQueue does
+        RBatch statuses = oneServer ? batch : redis.createBatch(BatchOptions.defaults());
         List<Query> queries = new ArrayList<>();
         List<RFuture<String>> earlier = new ArrayList<>();
+        TraceParent trace = currentTrace.get();
         for (int i = 0; i < requests.size(); i++) {
-            Query query =
-                    Query.submitted(new QueryId(first + i), requests.get(i).request(), now, submission);
+            Query query = Query.submitted(
+                            new QueryId(first + i), requests.get(i).request(), now, submission)
+                    .withTraceParent(trace);
             queries.add(query);
-            var status = batch.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
+            var status = statuses.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
             status.putAllAsync(StatusRecord.queued(query));
             status.expireAsync(statusTtl);
             earlier.add(batch.getScript(StringCodec.INSTANCE)
@@ -235,6 +256,9 @@ public final class RedisBatchStore implements BatchStore {
                             Long.toString(window.toMillis()),
                             RedisKeys.QUERY_FIELD,
                             ProtocolJson.encode(query)));
+        }
+        if (!oneServer) {
+            statuses.execute();
         }
         batch.execute();
         return record(ref, firstLine, requests, queries, earlier);

@@ -20,7 +20,9 @@ import org.redisson.client.codec.StringCodec;
  * Stores cancelled and expired outcomes with the workers' own finish script (first stored outcome wins), so a worker
  * that finishes at the same moment cannot overwrite them, nor they it. A cancel is also published on
  * {@link RedisKeys#CANCELLATIONS_CHANNEL} for the worker holding the query to abort its LLM call; the stream entry
- * stays and is acknowledged without an LLM call by whichever worker reads it.
+ * stays and is acknowledged without an LLM call by whichever worker reads it. On a Redis Cluster the channel and the
+ * result key live on different primaries, so the cancel is announced only once the cancelled outcome is stored: a
+ * worker hearing it first would store its own and the client's cancel would look refused.
  */
 public final class RedisQueryControl implements QueryControl {
 
@@ -28,12 +30,14 @@ public final class RedisQueryControl implements QueryControl {
     private final ResultStore store;
     private final Clock clock;
     private final Duration resultTtl;
+    private final boolean oneServer;
 
     public RedisQueryControl(RedissonClient redis, ResultStore store, Clock clock, Duration resultTtl) {
         this.redis = redis;
         this.store = store;
         this.clock = clock;
         this.resultTtl = resultTtl;
+        this.oneServer = !redis.getConfig().isClusterConfig();
     }
 
     @Override
@@ -54,10 +58,12 @@ public final class RedisQueryControl implements QueryControl {
     }
 
     @Override
-    public String expire(QueryState state) {
+    public ExpireResult expire(QueryState state) {
         Objects.requireNonNull(state.deadline(), "only a query with a deadline expires");
         String json = ProtocolJson.encode(outcome(state, new Outcome.Expired(state.deadline())));
-        return store(state, json, false) ? json : storedOutcome(state.id());
+        return store(state, json, false)
+                ? new ExpireResult.Expired(json)
+                : new ExpireResult.AlreadyEnded(storedOutcome(state.id()));
     }
 
     private Outcome outcome(QueryState state, Outcome.Result result) {
@@ -85,12 +91,21 @@ public final class RedisQueryControl implements QueryControl {
                         Long.toString(resultTtl.toMillis()));
         batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(state.tenant()), StringCodec.INSTANCE)
                 .removeAsync(Long.toString(id.value()));
-        if (announceCancel) {
-            batch.getTopic(RedisKeys.CANCELLATIONS_CHANNEL, StringCodec.INSTANCE)
-                    .publishAsync(Long.toString(id.value()));
+        if (announceCancel && oneServer) {
+            announceCancel(batch, id);
         }
         batch.execute();
-        return stored.toCompletableFuture().join() == 1L;
+        boolean first = stored.toCompletableFuture().join() == 1L;
+        if (announceCancel && !oneServer && first) {
+            RBatch announcement = redis.createBatch(BatchOptions.defaults());
+            announceCancel(announcement, id);
+            announcement.execute();
+        }
+        return first;
+    }
+
+    private static void announceCancel(RBatch batch, QueryId id) {
+        batch.getTopic(RedisKeys.CANCELLATIONS_CHANNEL, StringCodec.INSTANCE).publishAsync(Long.toString(id.value()));
     }
 
     private String storedOutcome(QueryId id) {

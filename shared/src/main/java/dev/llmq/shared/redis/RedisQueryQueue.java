@@ -5,10 +5,13 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
 import dev.llmq.shared.query.Submission;
+import dev.llmq.shared.query.TraceParent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
@@ -19,26 +22,38 @@ import org.redisson.client.codec.StringCodec;
 /**
  * Submits queries with one {@code INCR} and one pipelined status hash + {@code XADD}; an idempotency key is checked
  * and recorded by the same script that appends the entry, so concurrent repeats enqueue exactly once. A tenant's
- * in-flight cap, when set, costs one more round trip before the entry is written.
+ * in-flight cap, when set, costs one more round trip before the entry is written. On a Redis Cluster the status hash
+ * and the stream live on different primaries, which would run one pipeline's parts in any order, so the status is
+ * written first: a worker that read the entry before its status existed would mark nothing running, and the late
+ * status would outlive the outcome. Each query carries the trace context current when it is submitted, if any.
  */
 public final class RedisQueryQueue implements QueryQueue {
 
     private final RedissonClient redis;
     private final Clock clock;
     private final Duration statusTtl;
+    private final boolean oneServer;
+    private final Supplier<@Nullable TraceParent> currentTrace;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
+        this(redis, clock, statusTtl, () -> null);
+    }
+
+    /** Like the other constructor; {@code currentTrace} gives the trace context to enqueue each query in (or null). */
+    public RedisQueryQueue(
+            RedissonClient redis, Clock clock, Duration statusTtl, Supplier<@Nullable TraceParent> currentTrace) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
+        this.oneServer = !redis.getConfig().isClusterConfig();
+        this.currentTrace = currentTrace;
     }
 
     @Override
     public Query submit(QueryRequest request, Submission submission, int maxInFlight) {
         Query query = admit(request, submission, maxInFlight);
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        writeStatus(batch, query);
+        RBatch batch = statusThen(query);
         batch.<String, String>getStream(RedisKeys.queryStream(query.priority()), StringCodec.INSTANCE)
                 .addAsync(StreamAddArgs.entry(RedisKeys.QUERY_FIELD, ProtocolJson.encode(query)));
         batch.execute();
@@ -62,8 +77,7 @@ public final class RedisQueryQueue implements QueryQueue {
             }
         }
         Query query = admit(request, submission, maxInFlight);
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        writeStatus(batch, query);
+        RBatch batch = statusThen(query);
         var earlier = batch.getScript(StringCodec.INSTANCE)
                 .<String>evalAsync(
                         RScript.Mode.READ_WRITE,
@@ -96,7 +110,7 @@ public final class RedisQueryQueue implements QueryQueue {
     private Query admit(QueryRequest request, Submission submission, int maxInFlight) {
         QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
         Instant now = clock.instant();
-        Query query = Query.submitted(id, request, now, submission);
+        Query query = Query.submitted(id, request, now, submission).withTraceParent(currentTrace.get());
         if (maxInFlight > 0) {
             Long admitted = redis.getScript(StringCodec.INSTANCE)
                     .eval(
@@ -113,6 +127,20 @@ public final class RedisQueryQueue implements QueryQueue {
             }
         }
         return query;
+    }
+
+    /**
+     * A pipeline that writes the query's status, for the entry to be added to: on one server, which runs it in order;
+     * on a cluster the status is written first and a fresh pipeline returned.
+     */
+    private RBatch statusThen(Query query) {
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        writeStatus(batch, query);
+        if (oneServer) {
+            return batch;
+        }
+        batch.execute();
+        return redis.createBatch(BatchOptions.defaults());
     }
 
     private void writeStatus(RBatch batch, Query query) {

@@ -5,19 +5,22 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where Redis is and how to talk to it, parsed from a {@code redis://} or {@code rediss://} (TLS) URL such as
- * {@code redis://:secret@redis.internal:6379/0}. {@link #toString()} never shows the password.
+ * Where Redis is and how to talk to it: the {@link RedisTopology} (one server, Sentinel or Cluster), TLS, credentials
+ * (the same for every node) and client limits. {@link #toString()} never shows a password.
+ *
+ * @param sentinelPassword the Sentinels' own password, when they have one (Sentinel topology only)
  */
 public record RedisSettings(
+        RedisTopology topology,
         boolean tls,
-        String host,
-        int port,
         @Nullable String username,
         @Nullable String password,
-        int database,
+        @Nullable String sentinelPassword,
         Duration commandTimeout,
         int connectionPoolSize,
         String clientName) {
@@ -25,14 +28,15 @@ public record RedisSettings(
     public static final String DEFAULT_URL = "redis://localhost:6379";
 
     public RedisSettings {
-        if (host.isBlank()) {
-            throw new InvalidRedisUrlException(host, "no host");
-        }
         if (commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("the Redis command timeout must be positive: " + commandTimeout);
         }
         if (connectionPoolSize < 2) {
             throw new IllegalArgumentException("the Redis connection pool needs at least 2 connections");
+        }
+        if (sentinelPassword != null && !(topology instanceof RedisTopology.Sentinel)) {
+            throw new InvalidRedisSettingsException(
+                    "LLMQ_REDIS_SENTINEL_PASSWORD is only for LLMQ_REDIS_SENTINEL_NODES: unset it");
         }
     }
 
@@ -59,31 +63,44 @@ public record RedisSettings(
             username = parts[0].isEmpty() ? null : decode(parts[0]);
             password = parts.length == 2 ? decode(parts[1]) : null;
         }
+        RedisAddress server;
+        try {
+            server = new RedisAddress(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidRedisUrlException(url, ex.getMessage());
+        }
         return new RedisSettings(
+                new RedisTopology.SingleServer(server, database(url, uri.getPath())),
                 "rediss".equals(scheme),
-                uri.getHost(),
-                uri.getPort() == -1 ? 6379 : uri.getPort(),
                 username,
                 password,
-                database(url, uri.getPath()),
+                null,
                 commandTimeout,
                 connectionPoolSize,
                 clientName);
     }
 
-    /** The address in the form Redisson takes. */
-    public String address() {
-        return (tls ? "rediss://" : "redis://") + hostAndPort();
-    }
-
-    private String hostAndPort() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    }
-
     @Override
     public String toString() {
-        String credentials = username == null && password == null ? "" : (username == null ? "" : username) + ":***@";
-        return (tls ? "rediss://" : "redis://") + credentials + hostAndPort() + "/" + database;
+        String security = (tls ? "TLS" : "no TLS")
+                + (password == null ? ", no password" : ", password set")
+                + (username == null ? "" : ", user " + username);
+        return switch (topology) {
+            case RedisTopology.SingleServer single -> {
+                String credentials =
+                        username == null && password == null ? "" : (username == null ? "" : username) + ":***@";
+                yield (tls ? "rediss://" : "redis://") + credentials + single.server() + "/" + single.database();
+            }
+            case RedisTopology.Sentinel sentinel ->
+                "primary '" + sentinel.masterName() + "' via Sentinels " + join(sentinel.sentinels()) + ", database "
+                        + sentinel.database() + " (" + security
+                        + (sentinelPassword == null ? "" : ", Sentinel password set") + ")";
+            case RedisTopology.Cluster cluster -> "cluster seeded by " + join(cluster.seeds()) + " (" + security + ")";
+        };
+    }
+
+    private static String join(List<RedisAddress> addresses) {
+        return addresses.stream().map(RedisAddress::toString).collect(Collectors.joining(","));
     }
 
     private static int database(String url, @Nullable String path) {

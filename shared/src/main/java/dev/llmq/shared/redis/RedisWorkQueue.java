@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's view of the query stream through the consumer group. Outcomes are stored with a Lua script on the result
- * key's slot (set-if-absent, publish, clear status) pipelined with {@code XACK}+{@code XDEL} on the stream, so no
- * command spans two slots and Redis Cluster works.
+ * key's slot (set-if-absent, publish, clear status), then the entry is acknowledged with {@code XACK}+{@code XDEL} on
+ * the stream, so no command spans two slots and Redis Cluster works. On one server both go in one pipeline, which that
+ * server runs in order; on a cluster they live on different primaries that would run them in any order, so the entry
+ * is acknowledged only after its outcome is confirmed stored (an acknowledged entry without an outcome would be lost).
  */
 public final class RedisWorkQueue implements WorkQueue {
 
@@ -48,6 +50,7 @@ public final class RedisWorkQueue implements WorkQueue {
     private final Duration resultTtl;
     private final EntryDecoder decoder;
     private final PriorityShares shares;
+    private final boolean oneServer;
 
     public RedisWorkQueue(RedissonClient redis, String consumer, Duration resultTtl) {
         this(redis, consumer, resultTtl, new PriorityShares(PriorityShares.DEFAULT_WEIGHTS));
@@ -59,6 +62,7 @@ public final class RedisWorkQueue implements WorkQueue {
         this.resultTtl = resultTtl;
         this.decoder = new EntryDecoder(redis, consumer);
         this.shares = shares;
+        this.oneServer = !redis.getConfig().isClusterConfig();
     }
 
     @Override
@@ -216,9 +220,15 @@ public final class RedisWorkQueue implements WorkQueue {
                         Long.toString(resultTtl.toMillis()));
         batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(outcome.tenant()), StringCodec.INSTANCE)
                 .removeAsync(Long.toString(outcome.id().value()));
-        acknowledgeAndDelete(batch, delivery.entryId());
+        if (oneServer) {
+            acknowledgeAndDelete(batch, delivery.entryId());
+        }
         batch.execute();
-        return stored.toCompletableFuture().join() == 1L;
+        boolean first = stored.toCompletableFuture().join() == 1L;
+        if (!oneServer) {
+            discard(delivery);
+        }
+        return first;
     }
 
     @Override

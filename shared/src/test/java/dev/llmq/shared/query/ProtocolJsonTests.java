@@ -24,6 +24,42 @@ class ProtocolJsonTests {
     }
 
     @Test
+    void aQueryCarriesTheTraceContextItWasEnqueuedInAcrossAttempts() {
+        TraceParent trace = new TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        Query query = new Query(new QueryId(7), "traced", NOW).withTraceParent(trace);
+
+        String json = ProtocolJson.encode(query);
+
+        assertThat(json).endsWith(",\"traceparent\":\"" + trace.value() + "\"}");
+        assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
+        assertThat(ProtocolJson.decodeQuery(ProtocolJson.encode(query.nextAttempt()))
+                        .traceParent())
+                .isEqualTo(trace);
+    }
+
+    @Test
+    void aQueryWithoutTraceContextIsWrittenAsBeforeAndReadWithNone() {
+        String json = "{\"id\":7,\"prompt\":\"old entry\",\"submitted_at\":\"2026-11-24T10:15:30Z\"}";
+
+        assertThat(ProtocolJson.decodeQuery(json).traceParent()).isNull();
+        assertThat(ProtocolJson.encode(new Query(new QueryId(7), "untraced", NOW)))
+                .doesNotContain("traceparent");
+    }
+
+    @Test
+    void anInvalidTraceContextIsIgnoredAndTheQueryStillRead() {
+        for (String traceparent : new String[] {"\"00-nope\"", "42", "null", "{\"a\":1}"}) {
+            String json = "{\"id\":7,\"prompt\":\"p\",\"submitted_at\":\"2026-11-24T10:15:30Z\"," + "\"traceparent\":"
+                    + traceparent + "}";
+
+            Query query = ProtocolJson.decodeQuery(json);
+
+            assertThat(query.traceParent()).as(traceparent).isNull();
+            assertThat(query.prompt()).isEqualTo("p");
+        }
+    }
+
+    @Test
     void answeredOutcomeCarriesTextAsTheSeedShows() {
         Outcome outcome = new Outcome(
                 new QueryId(1),

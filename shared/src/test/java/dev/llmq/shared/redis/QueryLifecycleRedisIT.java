@@ -15,8 +15,9 @@ import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.query.Submission;
 import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.testing.Outcomes;
+import dev.llmq.shared.testing.RedisDeployment;
+import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
-import dev.llmq.shared.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,32 +32,39 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 
 /** Priorities, idempotency keys, in-flight caps, cancels and deadlines in the queue adapters, on a real Redis. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryLifecycleRedisIT {
 
     @RegisterExtension
-    static RedisServerExtension server = new RedisServerExtension();
+    final RedisExtension server = redisUnderTest();
 
     private static final Duration TTL = Duration.ofHours(1);
     private static final TenantId ACME = new TenantId("acme");
     private static final TenantId GLOBEX = new TenantId("globex");
-    private static RedissonClient client;
+    private RedissonClient client;
 
     private RedisQueryQueue queue;
     private RedisWorkQueue worker;
     private RedisResultStore store;
     private RedisQueryControl control;
 
+    /** The Redis these tests run on: one server here, a Redis Cluster in {@code QueryLifecycleRedisOnClusterIT}. */
+    RedisExtension redisUnderTest() {
+        return new RedisServerExtension();
+    }
+
     @BeforeAll
-    static void connect() {
-        client = RedisClients.create(RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 8, "test"));
+    void connect() {
+        client = server.redis().connect("test");
     }
 
     @AfterAll
-    static void disconnect() {
+    void disconnect() {
         client.shutdown();
     }
 
@@ -306,18 +314,19 @@ class QueryLifecycleRedisIT {
         QueryLookup.InProgress queued = (QueryLookup.InProgress) store.lookup(query.id());
         assertThat(queued.state().deadline()).isEqualTo(deadline);
 
-        String first = control.expire(queued.state());
-        String second = control.expire(queued.state());
+        QueryControl.ExpireResult first = control.expire(queued.state());
+        QueryControl.ExpireResult second = control.expire(queued.state());
 
-        assertThat(ProtocolJson.decodeOutcome(first).result()).isEqualTo(new Outcome.Expired(deadline));
-        assertThat(second).isEqualTo(first);
+        assertThat(first).isInstanceOf(QueryControl.ExpireResult.Expired.class);
+        assertThat(ProtocolJson.decodeOutcome(first.json()).result()).isEqualTo(new Outcome.Expired(deadline));
+        assertThat(second).isEqualTo(new QueryControl.ExpireResult.AlreadyEnded(first.json()));
     }
 
     private Query submit(Priority priority, String prompt) {
         return queue.submit(QueryRequest.ofPrompt(prompt), new Submission(TenantId.LOCAL, priority, null), 0);
     }
 
-    private static TestRedis redis() {
+    private RedisDeployment redis() {
         return server.redis();
     }
 }

@@ -6,6 +6,7 @@ import dev.llmq.shared.access.ApiKeyId;
 import dev.llmq.shared.access.ApiKeyRecord;
 import dev.llmq.shared.access.TenantLimits;
 import dev.llmq.shared.query.TenantId;
+import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,28 +14,35 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /** The API key store and tenant quotas against a real Redis. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisAccessStoresIT {
 
     private static final String DIGEST_A = "a".repeat(64);
     private static final String DIGEST_B = "b".repeat(64);
 
     @RegisterExtension
-    static RedisServerExtension server = new RedisServerExtension();
+    final RedisExtension server = redisUnderTest();
 
-    private static RedissonClient client;
+    private RedissonClient client;
+
+    /** The Redis these tests run on: one server here, a Redis Cluster in {@code RedisAccessStoresOnClusterIT}. */
+    RedisExtension redisUnderTest() {
+        return new RedisServerExtension();
+    }
 
     @BeforeAll
-    static void connect() {
-        client = RedisClients.connect(server.redis().url(), Duration.ofSeconds(2), 4, "test");
+    void connect() {
+        client = server.redis().connect("test");
     }
 
     @AfterAll
-    static void disconnect() {
+    void disconnect() {
         client.shutdown();
     }
 

@@ -3,6 +3,7 @@ package dev.llmq.shared.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.Map;
@@ -10,23 +11,30 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisProviderLimitsIT {
 
     @RegisterExtension
-    static RedisServerExtension server = new RedisServerExtension();
+    final RedisExtension server = redisUnderTest();
 
-    private static RedissonClient client;
+    private RedissonClient client;
+
+    /** The Redis these tests run on: one server here, a Redis Cluster in {@code RedisProviderLimitsOnClusterIT}. */
+    RedisExtension redisUnderTest() {
+        return new RedisServerExtension();
+    }
 
     @BeforeAll
-    static void connect() {
-        client = RedisClients.connect(server.redis().url(), Duration.ofSeconds(2), 4, "test");
+    void connect() {
+        client = server.redis().connect("test");
     }
 
     @AfterAll
-    static void disconnect() {
+    void disconnect() {
         client.shutdown();
     }
 

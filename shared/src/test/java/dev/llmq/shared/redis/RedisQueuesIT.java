@@ -13,9 +13,11 @@ import dev.llmq.shared.query.QueryState;
 import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.query.Timing;
+import dev.llmq.shared.query.TraceParent;
 import dev.llmq.shared.query.Usage;
+import dev.llmq.shared.testing.RedisDeployment;
+import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
-import dev.llmq.shared.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,30 +31,40 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisQueuesIT {
 
     @RegisterExtension
-    static RedisServerExtension server = new RedisServerExtension();
+    final RedisExtension server = redisUnderTest();
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
     private static final Duration TTL = Duration.ofHours(1);
-    private static RedissonClient client;
+    private RedissonClient client;
 
     private QueryQueue queue;
     private RedisWorkQueue workerA;
     private RedisWorkQueue workerB;
     private ResultStore results;
 
+    /**
+     * The Redis these tests run on: one server here, a Redis Cluster in {@code RedisQueuesOnClusterIT}, Sentinel in
+     * {@code RedisQueuesOnSentinelIT}.
+     */
+    RedisExtension redisUnderTest() {
+        return new RedisServerExtension();
+    }
+
     @BeforeAll
-    static void connect() {
-        client = RedisClients.create(RedisSettings.fromUrl(server.redis().url(), Duration.ofSeconds(2), 8, "test"));
+    void connect() {
+        client = server.redis().connect("test");
     }
 
     @AfterAll
-    static void disconnect() {
+    void disconnect() {
         client.shutdown();
     }
 
@@ -237,6 +249,42 @@ class RedisQueuesIT {
     }
 
     @Test
+    void aQueryCarriesTheTraceContextOfItsSubmissionThroughEveryRetry() {
+        TraceParent trace = new TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        QueryQueue traced = new RedisQueryQueue(client, CLOCK, TTL, () -> trace);
+        Query query = traced.submit("traced");
+        Delivery first = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        assertThat(first.query().traceParent()).isEqualTo(trace);
+
+        workerA.retryLater(first, first.query().nextAttempt(), CLOCK.instant());
+        workerA.promoteDueRetries(CLOCK.instant(), 10);
+
+        assertThat(workerB.read(1, Duration.ofMillis(100))).singleElement().satisfies(retry -> {
+            assertThat(retry.query().id()).isEqualTo(query.id());
+            assertThat(retry.query().attempt()).isEqualTo(2);
+            assertThat(retry.query().traceParent()).isEqualTo(trace);
+        });
+    }
+
+    @Test
+    void entriesWithoutOrWithABrokenTraceContextAreProcessedAsBefore() {
+        String old = "{\"id\":41,\"prompt\":\"written before tracing\",\"submitted_at\":\"2026-11-24T10:00:00Z\"}";
+        String broken = "{\"id\":42,\"prompt\":\"broken trace\",\"submitted_at\":\"2026-11-24T10:00:00Z\","
+                + "\"traceparent\":\"00-zz-01\"}";
+        redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, old);
+        redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, broken);
+
+        List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
+
+        assertThat(deliveries)
+                .extracting(d -> d.query().prompt())
+                .containsExactly("written before tracing", "broken trace");
+        assertThat(deliveries)
+                .allSatisfy(d -> assertThat(d.query().traceParent()).isNull());
+        assertThat(redis().call("EXISTS", RedisKeys.DEAD_LETTER_STREAM)).isEqualTo(0L);
+    }
+
+    @Test
     void anEntryWithoutAValidQueryMovesToTheDeadLetterStream() {
         redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, "{\"id\":\"nope\"}");
         Query good = queue.submit("fine");
@@ -308,7 +356,7 @@ class RedisQueuesIT {
                 new Outcome.Answered(text, "gpt-4o-mini", new Usage(4, 5), Timing.UNKNOWN));
     }
 
-    private static TestRedis redis() {
+    private RedisDeployment redis() {
         return server.redis();
     }
 

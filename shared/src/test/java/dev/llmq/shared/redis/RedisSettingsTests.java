@@ -16,12 +16,11 @@ class RedisSettingsTests {
     void readsHostPortPasswordAndDatabase() {
         RedisSettings settings = parse("redis://:s%40cret@redis.internal:6380/2");
 
-        assertThat(settings.host()).isEqualTo("redis.internal");
-        assertThat(settings.port()).isEqualTo(6380);
+        assertThat(settings.topology())
+                .isEqualTo(new RedisTopology.SingleServer(new RedisAddress("redis.internal", 6380), 2));
         assertThat(settings.password()).isEqualTo("s@cret");
         assertThat(settings.username()).isNull();
-        assertThat(settings.database()).isEqualTo(2);
-        assertThat(settings.address()).isEqualTo("redis://redis.internal:6380");
+        assertThat(settings.tls()).isFalse();
     }
 
     @Test
@@ -29,9 +28,9 @@ class RedisSettingsTests {
         RedisSettings settings = parse("rediss://user:pw@cache.example.com");
 
         assertThat(settings.tls()).isTrue();
-        assertThat(settings.port()).isEqualTo(6379);
+        assertThat(settings.topology())
+                .isEqualTo(new RedisTopology.SingleServer(new RedisAddress("cache.example.com", 6379), 0));
         assertThat(settings.username()).isEqualTo("user");
-        assertThat(settings.address()).isEqualTo("rediss://cache.example.com:6379");
     }
 
     @Test

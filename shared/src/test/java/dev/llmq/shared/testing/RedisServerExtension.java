@@ -1,14 +1,12 @@
 package dev.llmq.shared.testing;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Gives a test class its own real Redis: declare {@code @RegisterExtension static RedisServerExtension redis = new
  * RedisServerExtension();} and use {@link #redis()}.
  */
-public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServerExtension implements RedisExtension {
 
     private final boolean appendOnly;
     private TestRedis redis;
@@ -38,6 +36,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    @Override
     public TestRedis redis() {
         if (redis == null) {
             throw new IllegalStateException("the Redis extension has not started: register it as a static field");

@@ -2,6 +2,7 @@ package dev.llmq.shared.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.llmq.shared.redis.RedisEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -19,7 +21,7 @@ import org.testcontainers.containers.GenericContainer;
  * answers, else a {@code redis-server} from PATH started on a free port in a temp dir. Only the last kind can be
  * stopped, killed and restarted; tests that need that call {@link #assumeRestartable()}.
  */
-public final class TestRedis implements AutoCloseable {
+public final class TestRedis implements RedisDeployment {
 
     private final String host;
     private final int port;
@@ -90,6 +92,16 @@ public final class TestRedis implements AutoCloseable {
         return "redis://" + host + ":" + port;
     }
 
+    @Override
+    public RedisEnvironment environment() {
+        return RedisEnvironment.ofUrl(url());
+    }
+
+    @Override
+    public Map<String, String> serviceEnvironment() {
+        return Map.of("REDIS_URL", url());
+    }
+
     /** Skips the calling test unless this Redis is a local process the test may stop and restart. */
     public void assumeRestartable() {
         org.junit.jupiter.api.Assumptions.assumeTrue(
@@ -102,12 +114,14 @@ public final class TestRedis implements AutoCloseable {
     }
 
     /** Runs one command on a fresh connection. */
+    @Override
     public Object call(String... command) {
         try (RedisCli cli = cli()) {
             return cli.call(command);
         }
     }
 
+    @Override
     public void flushAll() {
         call("FLUSHALL");
     }

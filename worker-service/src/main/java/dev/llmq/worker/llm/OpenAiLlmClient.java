@@ -14,6 +14,7 @@ import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryRequest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.MDC;
 
 /**
  * Calls an OpenAI-compatible chat completions endpoint through openai-java, streaming the answer (with usage) so that
@@ -58,11 +60,18 @@ public final class OpenAiLlmClient implements LlmClient {
                 .build();
         StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime(), onText);
         CompletableFuture<LlmAnswer> result = new CompletableFuture<>();
+        // the call's thread logs (and publishes answer pieces) for the query: it carries the query's log fields too
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         Future<?> call = CALLS.submit(() -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
             try {
                 result.complete(stream(params, answer));
             } catch (Throwable ex) {
                 result.completeExceptionally(ex);
+            } finally {
+                MDC.clear();
             }
         });
         try {

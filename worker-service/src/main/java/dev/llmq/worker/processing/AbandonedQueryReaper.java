@@ -1,5 +1,6 @@
 package dev.llmq.worker.processing;
 
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
@@ -24,10 +25,12 @@ final class AbandonedQueryReaper {
     private final WorkQueue queue;
     private final Duration reclaimAfter;
     private final long intervalNanos;
+    private final ProcessingMetrics metrics;
     private long nextReap = System.nanoTime();
     private long nextCleanup = System.nanoTime();
 
-    AbandonedQueryReaper(WorkQueue queue, Duration reclaimAfter, Duration interval) {
+    AbandonedQueryReaper(WorkQueue queue, Duration reclaimAfter, Duration interval, ProcessingMetrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.reclaimAfter = reclaimAfter;
         this.intervalNanos = interval.toNanos();
@@ -44,11 +47,17 @@ final class AbandonedQueryReaper {
         try {
             List<Delivery> claimed = queue.claimAbandoned(reclaimAfter, slots, inFlight);
             for (Delivery delivery : claimed) {
-                log.warn(
-                        "query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
-                        delivery.query().id(),
-                        delivery.entryId(),
-                        delivery.deliveryCount());
+                try (var logContext = QueryLogContext.open(
+                        delivery.query().id(), delivery.query().tenant())) {
+                    log.warn(
+                            "query={} entry={} reclaimed from a dead or stopped worker (delivery {})",
+                            delivery.query().id(),
+                            delivery.entryId(),
+                            delivery.deliveryCount());
+                }
+            }
+            if (!claimed.isEmpty()) {
+                metrics.reclaimed(claimed.size());
             }
             return claimed;
         } catch (RuntimeException ex) {

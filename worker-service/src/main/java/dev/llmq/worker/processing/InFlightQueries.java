@@ -1,9 +1,11 @@
 package dev.llmq.worker.processing;
 
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.redis.Delivery;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -25,7 +27,7 @@ final class InFlightQueries {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /** One query being processed: its thread, and whether a client cancelled it. */
-    private record Running(QueryId id, Thread thread, AtomicBoolean cancelled) {
+    private record Running(QueryId id, TenantId tenant, Thread thread, AtomicBoolean cancelled) {
 
         void cancel() {
             cancelled.set(true);
@@ -81,20 +83,22 @@ final class InFlightQueries {
                         slots.release();
                     }
                 });
-        running.put(delivery.entryId(), new Running(delivery.query().id(), thread, cancelled));
+        running.put(
+                delivery.entryId(),
+                new Running(delivery.query().id(), delivery.query().tenant(), thread, cancelled));
         thread.start();
     }
 
-    /** Aborts the processing of a query if this worker holds it; returns whether it did. */
-    boolean cancel(QueryId id) {
-        boolean found = false;
+    /** Aborts the processing of a query if this worker holds it; returns its tenant if it did. */
+    Optional<TenantId> cancel(QueryId id) {
+        TenantId found = null;
         for (Running query : running.values()) {
             if (query.id().equals(id)) {
                 query.cancel();
-                found = true;
+                found = query.tenant();
             }
         }
-        return found;
+        return Optional.ofNullable(found);
     }
 
     Set<String> entryIds() {

@@ -1,5 +1,6 @@
 package dev.llmq.worker.processing;
 
+import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.QueryCancellations;
@@ -7,6 +8,7 @@ import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRouter;
 import dev.llmq.worker.system.WorkerProperties;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +42,9 @@ public class QueryConsumer implements SmartLifecycle {
     private final QueryProcessor processor;
     private final InFlightQueries inFlight;
     private final AbandonedQueryReaper reaper;
+    private final QueryTracing tracing;
     private volatile boolean running;
-    private Thread reader;
+    private volatile @Nullable Thread reader;
     private ScheduledExecutorService scheduler;
 
     QueryConsumer(
@@ -49,7 +53,9 @@ public class QueryConsumer implements SmartLifecycle {
             AnswerDeltas deltas,
             QueryCancellations cancellations,
             Clock clock,
-            WorkerProperties properties) {
+            WorkerProperties properties,
+            ProcessingMetrics metrics,
+            Tracer tracer) {
         this.queue = queue;
         this.cancellations = cancellations;
         this.properties = properties;
@@ -59,10 +65,19 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.retryInitialDelay(),
                 properties.retryMaxDelay(),
                 properties.retryAfterMax());
+        this.tracing = new QueryTracing(tracer);
         this.processor = new QueryProcessor(
-                queue, router, deltas, retries, clock, properties.maxDeliveries(), properties.deadline());
+                queue,
+                router,
+                deltas,
+                retries,
+                clock,
+                properties.maxDeliveries(),
+                properties.deadline(),
+                metrics,
+                tracing);
         this.inFlight = new InFlightQueries(properties.maxInFlight());
-        this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval());
+        this.reaper = new AbandonedQueryReaper(queue, properties.reclaimAfter(), properties.reapInterval(), metrics);
     }
 
     @Override
@@ -75,17 +90,31 @@ public class QueryConsumer implements SmartLifecycle {
                 dev.llmq.shared.redis.RedisKeys.HIGH_PRIORITY_STREAM,
                 dev.llmq.shared.redis.RedisKeys.LOW_PRIORITY_STREAM,
                 inFlight.capacity());
-        cancellations.subscribe(id -> {
-            if (inFlight.cancel(id)) {
+        cancellations.subscribe(id -> inFlight.cancel(id).ifPresent(tenant -> {
+            try (var logContext = QueryLogContext.open(id, tenant)) {
                 log.info("query={} cancelled by its client; aborting its LLM call", id);
             }
-        });
-        reader = Thread.ofVirtual().name("llmq-reader").start(this::readLoop);
+        }));
+        reader = Thread.ofVirtual().name("llmq-reader").start(this::readUntilStopped);
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("llmq-upkeep").daemon().factory());
         long keepAlive = properties.keepAliveInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::promoteDueRetries, 0, PROMOTE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The loop, and a loud note if it dies: readiness then turns DOWN, as the worker takes no more work. */
+    private void readUntilStopped() {
+        try {
+            readLoop();
+        } catch (RuntimeException | Error ex) {
+            log.error(
+                    "The consumer loop of worker {} died ({}); it takes no new queries",
+                    queue.consumer(),
+                    RedisFailures.describe(ex));
+            log.debug("Consumer loop failure", ex);
+            throw ex;
+        }
     }
 
     private void readLoop() {
@@ -135,16 +164,19 @@ public class QueryConsumer implements SmartLifecycle {
     /** Runs one delivery in a slot reserved for it, or in the next one that frees. */
     private void process(Delivery delivery, boolean slotReserved) {
         inFlight.run(delivery, slotReserved, (d, cancelled) -> {
-            try {
-                processor.process(d, cancelled);
-            } catch (RuntimeException ex) {
-                // the message only: exceptions from Redis carry command arguments, which can be the query itself
-                log.error(
-                        "query={} entry={} processing failed ({}); the entry stays pending for redelivery",
-                        d.query().id(),
-                        d.entryId(),
-                        RedisFailures.describe(ex));
-                log.debug("query={} processing failure", d.query().id(), ex);
+            // every line logged while the query is worked on names it, its tenant, and the trace it continues
+            try (var logContext = QueryLogContext.open(d.query().id(), d.query().tenant())) {
+                try {
+                    tracing.process(d, () -> processor.process(d, cancelled));
+                } catch (RuntimeException ex) {
+                    // the message only: exceptions from Redis carry command arguments, which can be the query itself
+                    log.error(
+                            "query={} entry={} processing failed ({}); the entry stays pending for redelivery",
+                            d.query().id(),
+                            d.entryId(),
+                            RedisFailures.describe(ex));
+                    log.debug("query={} processing failure", d.query().id(), ex);
+                }
             }
         });
     }
@@ -180,7 +212,10 @@ public class QueryConsumer implements SmartLifecycle {
                 properties.shutdownGrace(),
                 inFlight.size());
         try {
-            reader.join(properties.readBlock().plusSeconds(2));
+            Thread loop = reader;
+            if (loop != null) {
+                loop.join(properties.readBlock().plusSeconds(2));
+            }
             if (!inFlight.awaitEmpty(properties.shutdownGrace())) {
                 Set<String> unfinished = inFlight.entryIds();
                 log.warn("Handing back {} unfinished queries for other workers to claim", unfinished.size());
@@ -203,6 +238,15 @@ public class QueryConsumer implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Whether the consumer loop is taking work now: started, not stopping, and its reader thread alive (false before
+     * start, while shutting down, and after the loop died).
+     */
+    public boolean consuming() {
+        Thread loop = reader;
+        return running && loop != null && loop.isAlive();
     }
 
     /** Stop before the web server and Redis client go away. */

@@ -4,6 +4,7 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.Timing;
+import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisFailures;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
@@ -43,6 +45,8 @@ final class QueryProcessor {
     private final Clock clock;
     private final int maxDeliveries;
     private final Duration deadline;
+    private final ProcessingMetrics metrics;
+    private final QueryTracing tracing;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     QueryProcessor(
@@ -52,8 +56,12 @@ final class QueryProcessor {
             RetryPolicy retries,
             Clock clock,
             int maxDeliveries,
-            Duration deadline) {
+            Duration deadline,
+            ProcessingMetrics metrics,
+            QueryTracing tracing) {
         this.deadline = deadline;
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.queue = queue;
         this.router = router;
         this.deltas = deltas;
@@ -71,6 +79,7 @@ final class QueryProcessor {
                     query.id(),
                     delivery.entryId(),
                     delivery.deliveryCount());
+            metrics.deadLettered();
             finish(delivery, deliveryAttemptsExceeded(delivery));
             return;
         }
@@ -106,10 +115,11 @@ final class QueryProcessor {
             }
             log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);
             queue.retryLater(delivery, query, clock.instant().plus(delay));
+            metrics.retried(ProcessingMetrics.PROVIDER_BUDGET);
             return;
         }
         try {
-            callLlm(delivery, route, cancelled);
+            callLlm(delivery, route, model, cancelled);
         } finally {
             releaseQuietly(route, callId);
         }
@@ -124,12 +134,16 @@ final class QueryProcessor {
         }
     }
 
-    private void callLlm(Delivery delivery, LlmRoute route, BooleanSupplier cancelled) {
+    private void callLlm(Delivery delivery, LlmRoute route, String model, BooleanSupplier cancelled) {
         Query query = delivery.query();
         Instant started = clock.instant();
         try {
             DeltaPublisher publisher = new DeltaPublisher(deltas, query.id(), DELTA_INTERVAL);
-            LlmAnswer answer = route.client().complete(query, publisher);
+            LlmAnswer answer = tracing.llmCall(
+                    query,
+                    route.provider(),
+                    modelOf(query, route),
+                    () -> reportedCall(route, query, publisher, model, started));
             publisher.flush();
             Instant answered = clock.instant();
             Timing timing = new Timing(
@@ -163,6 +177,21 @@ final class QueryProcessor {
         }
     }
 
+    /** The LLM call itself, reported to the metrics whether it answers or not. */
+    private LlmAnswer reportedCall(
+            LlmRoute route, Query query, Consumer<String> onText, String model, Instant started) {
+        metrics.callStarted(query, Duration.between(query.submittedAt(), started));
+        try {
+            LlmAnswer answer = route.client().complete(query, onText);
+            metrics.callEnded(
+                    model, true, Duration.between(started, clock.instant()), answer.timeToFirstToken(), answer.usage());
+            return answer;
+        } catch (RuntimeException | Error ex) {
+            metrics.callEnded(model, false, Duration.between(started, clock.instant()), null, Usage.NONE);
+            throw ex;
+        }
+    }
+
     /**
      * Whether the call ended because this thread was interrupted: by the query's cancellation (its cancelled outcome
      * is stored already; this only acknowledges the entry), or by shutdown (the entry was handed back: leave it).
@@ -192,6 +221,7 @@ final class QueryProcessor {
     private void afterFailure(Delivery delivery, LlmRoute route, LlmCallException ex, Timing timing) {
         Query query = delivery.query();
         if (ex.error().code().equals(LlmFailures.RATE_LIMITED)) {
+            metrics.providerRateLimited(route.provider());
             ex.retryAfter().ifPresent(route.limits()::pause);
         }
         if (ex.retryable() && retries.allowsAnotherAttempt(query.attempt())) {
@@ -210,6 +240,7 @@ final class QueryProcessor {
                     ex.error().code(),
                     delay);
             queue.retryLater(delivery, query.nextAttempt(), due);
+            metrics.retried(ex.error().code());
             return;
         }
         log.info(
@@ -230,6 +261,12 @@ final class QueryProcessor {
                         query.attempt(),
                         clock.instant(),
                         new Outcome.Failed(error, timing)));
+    }
+
+    private static String modelOf(Query query, LlmRoute route) {
+        return query.request().model() != null
+                ? query.request().model()
+                : route.client().model();
     }
 
     /** What the provider will count against a token budget: the prompt (about 4 characters a token) and the answer. */
@@ -276,7 +313,10 @@ final class QueryProcessor {
         long backoffMillis = 100;
         while (true) {
             try {
-                boolean stored = queue.finish(delivery, outcome);
+                boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome));
+                if (stored) {
+                    metrics.outcomeStored(outcome);
+                }
                 log.info(
                         "query={} entry={} {} ({})",
                         outcome.id(),

@@ -1,15 +1,41 @@
 package dev.llmq.worker.system;
 
+import dev.llmq.shared.redis.RedisEnvironment;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How the worker reaches Redis: {@code REDIS_URL}, plus {@code LLMQ_REDIS_COMMAND_TIMEOUT} and {@code
- * LLMQ_REDIS_POOL_SIZE}.
+ * How the worker reaches Redis: {@code REDIS_URL} for one server, or {@code LLMQ_REDIS_SENTINEL_NODES} with {@code
+ * LLMQ_REDIS_SENTINEL_MASTER}, or {@code LLMQ_REDIS_CLUSTER_NODES}; {@code LLMQ_REDIS_USERNAME}, {@code
+ * LLMQ_REDIS_PASSWORD}, {@code LLMQ_REDIS_SENTINEL_PASSWORD}, {@code LLMQ_REDIS_TLS} and {@code LLMQ_REDIS_DATABASE}
+ * (see {@link RedisEnvironment}); plus {@code LLMQ_REDIS_COMMAND_TIMEOUT} and {@code LLMQ_REDIS_POOL_SIZE}
+ * (per primary).
  */
 @ConfigurationProperties("llmq.redis")
 public record RedisProperties(
-        @DefaultValue("redis://localhost:6379") String url,
+        @Nullable String url,
         @DefaultValue("2s") Duration commandTimeout,
-        @DefaultValue("16") int poolSize) {}
+        @DefaultValue("16") int poolSize,
+        @Nullable String clusterNodes,
+        @Nullable String sentinelNodes,
+        @Nullable String sentinelMaster,
+        @Nullable String username,
+        @Nullable String password,
+        @Nullable String sentinelPassword,
+        @Nullable Boolean tls,
+        @Nullable Integer database) {
+
+    /** The settings as given, to be checked against each other when the client is built. */
+    RedisEnvironment environment() {
+        return new RedisEnvironment(
+                url, clusterNodes, sentinelNodes, sentinelMaster, username, password, sentinelPassword, tls, database);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisProperties[" + environment() + ", commandTimeout=" + commandTimeout + ", poolSize=" + poolSize
+                + "]";
+    }
+}

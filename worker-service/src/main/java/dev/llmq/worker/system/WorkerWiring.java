@@ -3,14 +3,17 @@ package dev.llmq.worker.system;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.Timeout;
+import dev.llmq.shared.monitoring.RedisCommandMetrics;
 import dev.llmq.shared.redis.AnswerDeltas;
 import dev.llmq.shared.redis.PriorityShares;
+import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.QueryCancellations;
 import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisClients;
 import dev.llmq.shared.redis.RedisProviderLimits;
 import dev.llmq.shared.redis.RedisQueryCancellations;
 import dev.llmq.shared.redis.RedisWorkQueue;
+import dev.llmq.shared.redis.TimedRedis;
 import dev.llmq.shared.redis.WorkQueue;
 import dev.llmq.worker.llm.LlmRoute;
 import dev.llmq.worker.llm.LlmRouter;
@@ -36,7 +39,7 @@ class WorkerWiring {
     @Bean(destroyMethod = "shutdown")
     RedissonClient redissonClient(RedisProperties properties) {
         return RedisClients.connect(
-                properties.url(), properties.commandTimeout(), properties.poolSize(), "llmq-worker");
+                properties.environment(), properties.commandTimeout(), properties.poolSize(), "llmq-worker");
     }
 
     @Bean
@@ -45,12 +48,16 @@ class WorkerWiring {
     }
 
     @Bean
-    WorkQueue workQueue(RedissonClient redis, WorkerProperties properties) {
-        return new RedisWorkQueue(
-                redis,
-                properties.effectiveConsumerName(),
-                properties.resultTtl(),
-                new PriorityShares(properties.priorityWeights()));
+    WorkQueue workQueue(RedissonClient redis, WorkerProperties properties, RedisCommandMetrics timing) {
+        return TimedRedis.timed(
+                WorkQueue.class,
+                new RedisWorkQueue(
+                        redis,
+                        properties.effectiveConsumerName(),
+                        properties.resultTtl(),
+                        new PriorityShares(properties.priorityWeights())),
+                "work_queue",
+                timing);
     }
 
     @Bean(destroyMethod = "close")
@@ -59,15 +66,22 @@ class WorkerWiring {
     }
 
     @Bean(destroyMethod = "close")
-    AnswerDeltas answerDeltas(RedissonClient redis, WorkerProperties properties) {
-        return new RedisAnswerDeltas(redis, properties.resultTtl());
+    AnswerDeltas answerDeltas(RedissonClient redis, WorkerProperties properties, RedisCommandMetrics timing) {
+        return TimedRedis.timed(
+                AnswerDeltas.class, new RedisAnswerDeltas(redis, properties.resultTtl()), "answer_deltas", timing);
     }
 
     /** One route per provider: the default one from {@code OPENAI_*}/{@code LLMQ_LLM_*}, and {@code LLMQ_PROVIDERS_*}. */
     @Bean
-    LlmRouter llmRouter(RedissonClient redis, LlmProperties llm, ProvidersProperties others, ProviderClients clients) {
+    LlmRouter llmRouter(
+            RedissonClient redis,
+            LlmProperties llm,
+            ProvidersProperties others,
+            ProviderClients clients,
+            RedisCommandMetrics timing) {
         LlmRoute defaultRoute = route(
                 redis,
+                timing,
                 clients,
                 llm.provider(),
                 llm.baseUrl(),
@@ -83,6 +97,7 @@ class WorkerWiring {
         others.providers().forEach((name, provider) -> {
             LlmRoute route = route(
                     redis,
+                    timing,
                     clients,
                     name,
                     provider.baseUrl(),
@@ -106,6 +121,7 @@ class WorkerWiring {
 
     private static LlmRoute route(
             RedissonClient redis,
+            RedisCommandMetrics timing,
             ProviderClients clients,
             String name,
             String baseUrl,
@@ -142,15 +158,19 @@ class WorkerWiring {
         return new LlmRoute(
                 name,
                 llm,
-                new RedisProviderLimits(
-                        redis,
-                        name,
-                        requestsPerWindow,
-                        tokensPerWindow,
-                        limitWindow,
-                        maxConcurrency,
-                        timeouts.timeout().plusSeconds(30),
-                        RedisProviderLimits.ModelLimit.parse(modelLimits)));
+                TimedRedis.timed(
+                        ProviderLimits.class,
+                        new RedisProviderLimits(
+                                redis,
+                                name,
+                                requestsPerWindow,
+                                tokensPerWindow,
+                                limitWindow,
+                                maxConcurrency,
+                                timeouts.timeout().plusSeconds(30),
+                                RedisProviderLimits.ModelLimit.parse(modelLimits)),
+                        "provider_limits",
+                        timing));
     }
 
     /** The SDK clients of all providers, closed together on shutdown. */

@@ -1,0 +1,24 @@
+package dev.llmq.api.system;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Monitoring settings of the api-service ({@code LLMQ_METRICS_*}).
+ *
+ * @param redisCheckTimeout how long a Redis PING may take before readiness says DOWN
+ * @param redisCheckInterval how often Redis is pinged in the background for {@code llmq.redis.up}
+ */
+@ConfigurationProperties("llmq.metrics")
+public record MetricsProperties(
+        @DefaultValue("1s") Duration redisCheckTimeout,
+        @DefaultValue("10s") Duration redisCheckInterval) {
+
+    public MetricsProperties {
+        if (!redisCheckTimeout.isPositive() || !redisCheckInterval.isPositive()) {
+            throw new IllegalArgumentException(
+                    "LLMQ_METRICS_REDIS_CHECK_TIMEOUT and LLMQ_METRICS_REDIS_CHECK_INTERVAL must be positive");
+        }
+    }
+}

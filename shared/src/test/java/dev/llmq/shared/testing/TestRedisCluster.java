@@ -1,0 +1,219 @@
+package dev.llmq.shared.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.redis.RedisEnvironment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real Redis Cluster for tests: {@code primaries} {@code redis-server --cluster-enabled yes} processes (and {@code
+ * replicasPerPrimary} replicas of each) on free loopback ports, joined by {@code redis-cli --cluster create}. Commands
+ * sent through {@link #call} follow {@code MOVED} redirects; {@code KEYS}, {@code DBSIZE} and {@code FLUSHALL} run on
+ * every primary and add up.
+ */
+public final class TestRedisCluster implements RedisDeployment {
+
+    private final Path dir;
+    private final List<RedisProcess> nodes;
+
+    private TestRedisCluster(Path dir, List<RedisProcess> nodes) {
+        this.dir = dir;
+        this.nodes = nodes;
+    }
+
+    /** Starts the nodes, creates the cluster and waits until every node says the cluster is ok. */
+    public static TestRedisCluster start(int primaries, int replicasPerPrimary) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("llmq-redis-cluster-");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        List<RedisProcess> nodes = new ArrayList<>();
+        TestRedisCluster cluster = new TestRedisCluster(dir, nodes);
+        try {
+            for (int i = 0; i < primaries * (1 + replicasPerPrimary); i++) {
+                int port = FreePorts.find();
+                nodes.add(RedisProcess.start(
+                        dir.resolve("node-" + port),
+                        port,
+                        List.of(),
+                        List.of(
+                                "--cluster-enabled", "yes",
+                                // the bus port is normally port + 10000, which may be taken or past 65535
+                                "--cluster-port", Integer.toString(FreePorts.find()),
+                                "--cluster-config-file", "nodes.conf",
+                                "--cluster-node-timeout", "2000",
+                                "--save", "",
+                                "--appendonly", "no")));
+            }
+            cluster.create(replicasPerPrimary);
+            return cluster;
+        } catch (RuntimeException ex) {
+            cluster.close();
+            throw ex;
+        }
+    }
+
+    private void create(int replicasPerPrimary) {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        nodes.forEach(node -> command.add(node.address()));
+        command.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
+        try {
+            Process create = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("cluster-create.log").toFile())
+                    .start();
+            ChildProcesses.register(create);
+            if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
+                create.destroyForcibly();
+                throw new IllegalStateException("redis-cli --cluster create failed:\n"
+                        + Files.readString(dir.resolve("cluster-create.log"), StandardCharsets.UTF_8));
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot run redis-cli: is it installed and on PATH?", ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> nodes.stream()
+                        .allMatch(node -> ((String) node.call("CLUSTER", "INFO")).contains("cluster_state:ok")));
+    }
+
+    /** The addresses of the primaries now, as the cluster itself reports them. */
+    public List<String> primaries() {
+        return nodesFlagged("master");
+    }
+
+    /** The addresses of the replicas now, as the cluster itself reports them. */
+    public List<String> replicas() {
+        return nodesFlagged("slave");
+    }
+
+    private List<String> nodesFlagged(String role) {
+        String table = (String) anyLiveNode().call("CLUSTER", "NODES");
+        return table.lines()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields[2].contains(role) && !fields[2].contains("fail"))
+                .map(fields -> fields[1].substring(0, fields[1].indexOf('@')))
+                .sorted()
+                .toList();
+    }
+
+    /** The address of the primary that holds {@code key}'s slot now. */
+    public String primaryOf(String key) {
+        long slot = (Long) anyLiveNode().call("CLUSTER", "KEYSLOT", key);
+        for (Object range : (List<?>) anyLiveNode().call("CLUSTER", "SLOTS")) {
+            List<?> fields = (List<?>) range;
+            if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
+                List<?> primary = (List<?>) fields.get(2);
+                return primary.get(0) + ":" + primary.get(1);
+            }
+        }
+        throw new IllegalStateException("no node serves slot " + slot);
+    }
+
+    @Override
+    public RedisEnvironment environment() {
+        return new RedisEnvironment(null, seeds(), null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public Map<String, String> serviceEnvironment() {
+        // blank, so that a REDIS_URL inherited from the test JVM cannot conflict
+        return Map.of("LLMQ_REDIS_CLUSTER_NODES", seeds(), "REDIS_URL", "");
+    }
+
+    private String seeds() {
+        return nodes.stream().map(RedisProcess::address).collect(Collectors.joining(","));
+    }
+
+    @Override
+    public Object call(String... command) {
+        String name = command[0].toUpperCase(java.util.Locale.ROOT);
+        switch (name) {
+            case "KEYS" -> {
+                List<Object> keys = new ArrayList<>();
+                primaries().forEach(primary -> keys.addAll((List<?>) callOn(primary, command)));
+                return keys;
+            }
+            case "DBSIZE" -> {
+                return primaries().stream()
+                        .mapToLong(primary -> (Long) callOn(primary, command))
+                        .sum();
+            }
+            case "FLUSHALL", "FLUSHDB" -> {
+                primaries().forEach(primary -> callOn(primary, command));
+                return "OK";
+            }
+            default -> {
+                return redirected(anyLiveNode().address(), command, 5);
+            }
+        }
+    }
+
+    private Object redirected(String address, String[] command, int hops) {
+        try {
+            return callOn(address, command);
+        } catch (IllegalStateException ex) {
+            String message = String.valueOf(ex.getMessage());
+            int moved = message.indexOf("MOVED ");
+            if (moved < 0 || hops == 0) {
+                throw ex;
+            }
+            String target = message.substring(moved).split(" ")[2];
+            return redirected(target, command, hops - 1);
+        }
+    }
+
+    /** Runs one command on the node at {@code address} ({@code host:port}), wherever its key lives. */
+    public Object callOn(String address, String... command) {
+        int colon = address.lastIndexOf(':');
+        try (RedisCli cli = new RedisCli(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))) {
+            return cli.call(command);
+        }
+    }
+
+    private RedisProcess anyLiveNode() {
+        return nodes.stream()
+                .filter(RedisProcess::isAlive)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("every cluster node is down"));
+    }
+
+    @Override
+    public void flushAll() {
+        call("FLUSHALL");
+    }
+
+    /** Every node's log, for a failure message. */
+    public String logs() {
+        return nodes.stream()
+                .map(node -> "--- " + node.address() + "\n" + node.log())
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(RedisProcess::close);
+        RedisProcess.deleteTree(dir);
+    }
+
+    @Override
+    public String toString() {
+        return "Redis Cluster " + seeds();
+    }
+}
