@@ -50,16 +50,16 @@ final class BaselineScenario implements Scenario {
             Duration wait = Duration.ofSeconds(30);
             OpenLoop.run(
                     1_000, pace.scale(Duration.ofSeconds(10)), wait, i -> client.submitAndAwait("warm " + i, wait));
-            OpenLoop.Report saturated = OpenLoop.run(
-                    OverheadScenario.THROUGHPUT_GOAL * 1.1,
-                    pace.scale(Duration.ofSeconds(20)),
-                    Duration.ofSeconds(60),
-                    i -> client.submitAndAwait("saturate " + i, wait));
             OpenLoop.Report half = OpenLoop.run(
                     OverheadScenario.THROUGHPUT_GOAL / 2,
                     pace.scale(Duration.ofSeconds(20)),
                     Duration.ofSeconds(60),
                     i -> client.submitAndAwait("half " + i, wait));
+            OpenLoop.Report saturated = OpenLoop.run(
+                    OverheadScenario.THROUGHPUT_GOAL * 1.1,
+                    pace.scale(Duration.ofSeconds(20)),
+                    Duration.ofSeconds(60),
+                    i -> client.submitAndAwait("saturate " + i, wait));
             result.figure("design_card_completed_qps", saturated.completedPerSecond())
                     .figure("design_card_p99_ms_at_half", half.percentileMillis(99))
                     .figure("design_card_failed", saturated.failed() + half.failed());

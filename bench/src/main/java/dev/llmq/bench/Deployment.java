@@ -60,6 +60,25 @@ final class Deployment implements AutoCloseable {
         return launch("worker-service", jvm, env, all).awaitOutput("consuming {llmq}:queries", STARTUP);
     }
 
+    /**
+     * Waits until no query is queued or being answered (every priority stream empty: workers delete what they
+     * acknowledge), so that one phase's backlog does not spill into the next phase's figures.
+     */
+    void awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long queued = 0;
+            for (String stream : List.of("{llmq}:queries:high", "{llmq}:queries", "{llmq}:queries:low")) {
+                queued += Long.parseLong(redis.cli("XLEN", stream).strip());
+            }
+            if (queued == 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("llmq still had queries queued after " + timeout);
+    }
+
     /** Starts any other command as part of this deployment (closed with it). */
     Launched launchCommand(String name, List<String> command) {
         Launched process =

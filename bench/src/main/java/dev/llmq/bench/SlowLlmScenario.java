@@ -38,6 +38,7 @@ final class SlowLlmScenario implements Scenario {
             OpenLoop.run(
                     500, pace.scale(Duration.ofSeconds(8)), wait, i -> client.submitAndAwait("warm up " + i, wait));
 
+            llmq.awaitIdle(Duration.ofMinutes(3));
             OpenLoop.Report report;
             double peakHeap;
             try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
