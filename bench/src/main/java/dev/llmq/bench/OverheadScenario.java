@@ -13,6 +13,13 @@ import java.util.Set;
 final class OverheadScenario implements Scenario {
 
     static final double THROUGHPUT_GOAL = 3_000;
+
+    /** The offered rates, changeable to explore (-Dllmq.bench.half-rate=300 through BENCH_JAVA_OPTS). */
+    private static final double HALF_RATE =
+            Double.parseDouble(System.getProperty("llmq.bench.half-rate", String.valueOf(THROUGHPUT_GOAL / 2)));
+
+    private static final double SATURATION_RATE =
+            Double.parseDouble(System.getProperty("llmq.bench.saturation-rate", String.valueOf(THROUGHPUT_GOAL * 1.1)));
     static final double P99_GOAL_MILLIS = 20;
     static final double COMMANDS_GOAL = 8;
 
@@ -39,12 +46,15 @@ final class OverheadScenario implements Scenario {
             Duration wait = Duration.ofSeconds(30);
 
             OpenLoop.run(
-                    1_000, pace.scale(Duration.ofSeconds(10)), wait, i -> client.submitAndAwait("warm up " + i, wait));
+                    Math.min(1_000, HALF_RATE),
+                    pace.scale(Duration.ofSeconds(10)),
+                    wait,
+                    i -> client.submitAndAwait("warm up " + i, wait));
 
             llmq.awaitIdle(Duration.ofMinutes(3));
             llmq.redis().resetStats();
             OpenLoop.Report half = OpenLoop.run(
-                    THROUGHPUT_GOAL / 2,
+                    HALF_RATE,
                     pace.scale(Duration.ofSeconds(20)),
                     Duration.ofSeconds(60),
                     i -> client.submitAndAwait("half rate " + i, wait));
@@ -57,16 +67,17 @@ final class OverheadScenario implements Scenario {
             llmq.awaitIdle(Duration.ofMinutes(3));
             // saturation last: its backlog must not spill into the measured half-rate window
             OpenLoop.Report saturated = OpenLoop.run(
-                    THROUGHPUT_GOAL * 1.1,
+                    SATURATION_RATE,
                     pace.scale(Duration.ofSeconds(20)),
                     Duration.ofSeconds(60),
                     i -> client.submitAndAwait("saturate " + i, wait));
 
             return new ScenarioResult(name())
                     .goal("completed_qps", ">=", THROUGHPUT_GOAL, saturated.completedPerSecond())
+                    .figure("half_rate_qps", HALF_RATE)
                     .goal("p99_ms_at_half", "<=", P99_GOAL_MILLIS, half.percentileMillis(99))
                     .goal("redis_cmds_per_query", "<=", COMMANDS_GOAL, (double) total / Math.max(1, half.completed()))
-                    .figure("offered_qps", THROUGHPUT_GOAL * 1.1)
+                    .figure("offered_qps", SATURATION_RATE)
                     .figure("saturated_completed", saturated.completed())
                     .figure("saturated_failed", saturated.failed())
                     .figure("saturated_p99_ms", saturated.percentileMillis(99))
