@@ -2,11 +2,9 @@ package dev.llmq.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.simulator.SimulatedAnswers;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +46,7 @@ class OpenAiSdkBatchIT {
 
     @BeforeAll
     static void start() {
-        requireNode();
+        Tools.require("for the openai-node batch test", "node", "npm");
         installSdk();
         cluster = new Cluster(server.redis());
         cluster.startSimulator(Duration.ofMillis(20));
@@ -104,24 +102,6 @@ class OpenAiSdkBatchIT {
         assertThat(summary.get("counts").get("completed").asInt()).isEqualTo(10);
         assertThat(summary.get("results").size()).isEqualTo(10);
         assertThat(refused.get("status").asInt()).as(refused.toString()).isEqualTo(401);
-    }
-
-    private static void requireNode() {
-        boolean present = onPath("node") && onPath("npm");
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("node and npm are required in CI for the openai-node batch test (.ci/run installs them)");
-        }
-        assumeTrue(present, "node and npm are not installed");
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Installs the pinned SDK once per build directory; reused while its version matches. */

@@ -3,6 +3,7 @@ package dev.llmq.e2e.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.llmq.e2e.Tools;
 import dev.llmq.shared.testing.FreePorts;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.shared.testing.ServiceProcess;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.llmq.e2e.Tools;
 import dev.llmq.shared.testing.FreePorts;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.URI;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmq.e2e.Cluster;
+import dev.llmq.e2e.Tools;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.shared.testing.ServiceProcess;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class GrafanaDashboardIT {
 
     @BeforeAll
     static void startAndLoad() {
-        Path binary = DebianTools.require("prometheus", "prometheus");
+        Path binary = Tools.executable("to run a real Prometheus (Debian package prometheus)", "prometheus");
         cluster = new Cluster(server.redis());
         cluster.startSimulator(Duration.ofMillis(20), "--llmq.simulator.per-token-delay=2ms");
         // Debian's Prometheus 2.42 drops a whole scrape that carries exemplars on a _count series (accepted from 2.43,

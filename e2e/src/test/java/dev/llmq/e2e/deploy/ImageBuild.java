@@ -1,5 +1,6 @@
 package dev.llmq.e2e.deploy;
 
+import dev.llmq.e2e.Tools;
 import dev.llmq.shared.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package dev.llmq.e2e.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmq.e2e.Tools;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.ServiceProcess;
 import java.io.IOException;

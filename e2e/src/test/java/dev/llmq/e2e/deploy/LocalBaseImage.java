@@ -2,6 +2,7 @@ package dev.llmq.e2e.deploy;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.llmq.e2e.Tools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

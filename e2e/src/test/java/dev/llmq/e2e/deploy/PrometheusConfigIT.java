@@ -2,6 +2,7 @@ package dev.llmq.e2e.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmq.e2e.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class PrometheusConfigIT {
 
     @BeforeAll
     static void findPromtool() {
-        promtool = DebianTools.require("promtool", "prometheus");
+        promtool = Tools.executable("to check deploy/prometheus (Debian package prometheus)", "promtool");
     }
 
     @Test

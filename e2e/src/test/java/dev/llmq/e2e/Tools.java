@@ -1,4 +1,4 @@
-package dev.llmq.e2e.deploy;
+package dev.llmq.e2e;
 
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,20 +11,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The command-line tools the deployment tests drive (docker-compose, node, tar, ...): a test that needs one skips
- * locally without it and fails in CI ({@code CI=true}), where {@code .ci/run} installs it.
+ * The command-line tools the e2e tests drive (node, docker-compose, Debian's prometheus, tar, ...): a test that needs
+ * one skips locally without it and fails in CI ({@code CI=true}), where {@code .ci/run} installs it.
  */
-final class Tools {
+public final class Tools {
 
     private Tools() {}
 
     /** Skips (locally) or fails (in CI) unless every command is on the {@code PATH}. */
-    static void require(String why, String... commands) {
+    public static void require(String why, String... commands) {
         for (String command : commands) {
-            if (onPath(command)) {
+            if (locate(command).isPresent()) {
                 continue;
             }
             if (inCi()) {
@@ -34,25 +35,32 @@ final class Tools {
         }
     }
 
-    static boolean inCi() {
+    /** {@code command}'s executable on the {@code PATH}, after {@link #require} has skipped or failed without it. */
+    public static Path executable(String why, String command) {
+        require(why, command);
+        return locate(command).orElseThrow();
+    }
+
+    public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
-    static boolean onPath(String command) {
+    private static Optional<Path> locate(String command) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
+            Path candidate = Path.of(dir, command);
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** What a finished command printed, and how it exited. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
 
         /** Fails with the command's output unless it exited 0; returns its standard output. */
-        String requireSuccess() {
+        public String requireSuccess() {
             if (exitCode != 0) {
                 fail(command + " exited " + exitCode + ":\n" + stdout + stderr);
             }
@@ -60,12 +68,12 @@ final class Tools {
         }
     }
 
-    static Result run(List<String> command, Path directory, Duration timeout) {
+    public static Result run(List<String> command, Path directory, Duration timeout) {
         return run(command, directory, Map.of(), timeout);
     }
 
     /** Runs a command to its end (killing it after {@code timeout}) with extra environment variables. */
-    static Result run(List<String> command, Path directory, Map<String, String> environment, Duration timeout) {
+    public static Result run(List<String> command, Path directory, Map<String, String> environment, Duration timeout) {
         try {
             Path out = Files.createTempFile("llmq-deploy", ".out");
             Path err = Files.createTempFile("llmq-deploy", ".err");
