@@ -3,6 +3,7 @@ package dev.llmq.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +80,26 @@ final class Deployment implements AutoCloseable {
         throw new IllegalStateException("llmq still had queries queued after " + timeout);
     }
 
+    /**
+     * The processes to measure CPU time of, by module (a second replica of a module gets a number): Redis, every
+     * process started, and the load generator itself ({@code bench}).
+     */
+    Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("redis", redis.pid());
+        for (Launched process : processes) {
+            String module = process.name()
+                    .substring(scenario.length() + 1, process.name().lastIndexOf('-'));
+            String key = module;
+            for (int i = 2; pids.containsKey(key); i++) {
+                key = module + "-" + i;
+            }
+            pids.put(key, process.pid());
+        }
+        pids.put("bench", ProcessHandle.current().pid());
+        return pids;
+    }
+
     /** Starts any other command as part of this deployment (closed with it). */
     Launched launchCommand(String name, List<String> command) {
         Launched process =
@@ -90,12 +111,22 @@ final class Deployment implements AutoCloseable {
     private Launched launch(String module, List<String> jvm, Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>(List.of(workspace.java()));
         command.addAll(jvm);
+        command.addAll(serviceJvmOptions(module));
         command.addAll(List.of("-jar", workspace.jar(module).toString()));
         command.addAll(args);
         Launched process =
                 Launched.start(scenario + "-" + module + "-" + processes.size(), workspace.logs(), env, command);
         processes.add(process);
         return process;
+    }
+
+    /**
+     * Extra JVM options for one module's processes, from {@code -Dllmq.bench.jvm.<module>} (space-separated; for
+     * example a JFR recording: {@code -Dllmq.bench.jvm.api-service=-XX:StartFlightRecording=filename=api.jfr}).
+     */
+    private static List<String> serviceJvmOptions(String module) {
+        String options = System.getProperty("llmq.bench.jvm." + module, "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     @Override

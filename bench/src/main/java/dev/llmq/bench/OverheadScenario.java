@@ -53,12 +53,14 @@ final class OverheadScenario implements Scenario {
 
             llmq.awaitIdle(Duration.ofMinutes(3));
             llmq.redis().resetStats();
+            CpuMeter cpu = CpuMeter.start(llmq.pids());
             OpenLoop.Report half = OpenLoop.run(
                     HALF_RATE,
                     pace.scale(Duration.ofSeconds(20)),
                     Duration.ofSeconds(60),
                     i -> client.submitAndAwait("half rate " + i, wait));
             Map<String, Long> calls = llmq.redis().commandCalls();
+            Map<String, Double> cpuPerQuery = cpu.millisPer(half.completed());
             long total = calls.entrySet().stream()
                     .filter(entry -> !OURS.contains(entry.getKey()))
                     .mapToLong(Map.Entry::getValue)
@@ -85,6 +87,7 @@ final class OverheadScenario implements Scenario {
                     .figure("p999_ms_at_half", half.percentileMillis(99.9))
                     .figure("half_completed", half.completed())
                     .figure("half_failed", half.failed())
+                    .figure("cpu_ms_per_query_at_half", cpuPerQuery)
                     .figure("redis_calls", calls)
                     .figure("last_error", saturated.lastError() + half.lastError());
         }

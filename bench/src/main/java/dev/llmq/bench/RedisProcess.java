@@ -58,6 +58,10 @@ final class RedisProcess implements AutoCloseable {
         return port;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String url() {
         return "redis://127.0.0.1:" + port;
     }

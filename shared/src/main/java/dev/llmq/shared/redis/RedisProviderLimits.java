@@ -64,6 +64,12 @@ public final class RedisProviderLimits implements ProviderLimits {
     @Override
     public Duration acquire(String callId, @Nullable String model, long tokens) {
         ModelLimit modelLimit = model == null ? ModelLimit.NONE : modelLimits.getOrDefault(model, ModelLimit.NONE);
+        if (requestsPerWindow == 0
+                && tokensPerWindow == 0
+                && maxConcurrent == 0
+                && modelLimit.equals(ModelLimit.NONE)) {
+            return pauseLeft();
+        }
         String modelName = model == null ? "-" : model;
         List<Object> keys = List.of(
                 RedisKeys.providerPauseKey(provider),
@@ -89,6 +95,16 @@ public final class RedisProviderLimits implements ProviderLimits {
                         Integer.toString(modelLimit.requestsPerWindow()),
                         Long.toString(modelLimit.tokensPerWindow()));
         return waitMillis == null || waitMillis <= 0 ? Duration.ZERO : Duration.ofMillis(waitMillis);
+    }
+
+    /**
+     * With no budget to count against, only the pause decides, and that is one {@code PTTL}: the pause key expires
+     * when the pause ends (see {@link Scripts#PAUSE_PROVIDER}), so its time to live is the wait, on Redis's clock.
+     */
+    private Duration pauseLeft() {
+        long millis = redis.getBucket(RedisKeys.providerPauseKey(provider), StringCodec.INSTANCE)
+                .remainTimeToLive();
+        return millis > 0 ? Duration.ofMillis(millis) : Duration.ZERO;
     }
 
     @Override

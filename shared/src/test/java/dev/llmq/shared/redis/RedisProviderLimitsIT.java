@@ -101,6 +101,22 @@ class RedisProviderLimitsIT {
     }
 
     @Test
+    void aPauseStopsCallsWhetherTheProviderHasBudgetsOrNotAndEndsWithItsTime() {
+        ProviderLimits unlimited = new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1));
+        ProviderLimits limited = new RedisProviderLimits(client, "p8", 100, 0, Duration.ofMinutes(1));
+        assertThat(unlimited.acquire("before", null, 1)).isZero();
+
+        limited.pause(Duration.ofSeconds(20));
+
+        assertThat(unlimited.acquire("during", null, 1)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+        assertThat(limited.acquire("during", null, 1)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+        server.redis().call("PEXPIRE", RedisKeys.providerPauseKey("p8"), "1");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> unlimited.acquire("after", null, 1).isZero());
+        assertThat(limited.acquire("after", null, 1)).isZero();
+    }
+
+    @Test
     void callsInFlightAcrossReplicasStayUnderTheCapAndAForgottenSlotFreesItself() {
         ProviderLimits one =
                 new RedisProviderLimits(client, "p8", 0, 0, Duration.ofMinutes(1), 2, Duration.ofMinutes(5), Map.of());

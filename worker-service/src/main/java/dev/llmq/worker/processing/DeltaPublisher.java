@@ -10,8 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes an answer's pieces on to streaming clients, coalesced: at most one Redis round trip per interval, plus one at
- * the end. Best effort: a piece that cannot be published is only missing from the live view, never from the outcome.
+ * Passes an answer's pieces on to streaming clients, coalesced: a piece waits until it is one interval old (at most
+ * one Redis round trip per interval), and there is no last round trip at the end, since the outcome stored next
+ * carries the whole text and streams send the rest from it. So an answer that streams in faster than one interval
+ * after its first token costs no Redis command here. Best effort: a piece that cannot be published is only missing
+ * from the live view, never from the outcome.
  */
 final class DeltaPublisher implements Consumer<String> {
 
@@ -22,7 +25,7 @@ final class DeltaPublisher implements Consumer<String> {
     private final long intervalNanos;
     private final StringBuilder pending = new StringBuilder();
     private int offset;
-    private long lastFlush = System.nanoTime();
+    private long oldestPending;
 
     DeltaPublisher(AnswerDeltas deltas, QueryId id, Duration interval) {
         this.deltas = deltas;
@@ -32,18 +35,20 @@ final class DeltaPublisher implements Consumer<String> {
 
     @Override
     public void accept(String piece) {
+        if (piece.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pending.isEmpty()) {
+            oldestPending = now;
+        }
         pending.append(piece);
-        if (System.nanoTime() - lastFlush >= intervalNanos) {
+        if (now - oldestPending >= intervalNanos) {
             flush();
         }
     }
 
-    /** Publishes what is pending now. */
-    void flush() {
-        lastFlush = System.nanoTime();
-        if (pending.isEmpty()) {
-            return;
-        }
+    private void flush() {
         String text = pending.toString();
         pending.setLength(0);
         try {

@@ -144,7 +144,7 @@ final class QueryProcessor {
                     route.provider(),
                     modelOf(query, route),
                     () -> reportedCall(route, query, publisher, model, started));
-            publisher.flush();
+            // no last flush: the outcome stored next carries the whole text, and streams send what they missed from it
             Instant answered = clock.instant();
             Timing timing = new Timing(
                     Duration.between(query.submittedAt(), started),
