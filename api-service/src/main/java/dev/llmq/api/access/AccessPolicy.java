@@ -6,6 +6,7 @@ import dev.llmq.shared.redis.TenantQuotas;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,11 @@ import org.springframework.stereotype.Component;
 class AccessPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(AccessPolicy.class);
+
+    /** What an IP address literal may consist of (checked on every request, so compiled once). */
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9A-Fa-f:.%]{2,64}");
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final ApiKeyStore keys;
     private final TenantQuotas quotas;
@@ -132,12 +138,12 @@ class AccessPolicy {
 
     /** Only literal addresses (Tomcat does no reverse lookups) of 127.0.0.0/8 or ::1, also IPv4-mapped. */
     static boolean isLoopback(@Nullable String remoteAddress) {
-        if (remoteAddress == null || !remoteAddress.matches("[0-9A-Fa-f:.%]{2,64}")) {
+        if (remoteAddress == null || !ADDRESS_LITERAL.matcher(remoteAddress).matches()) {
             return false;
         }
         String literal =
                 remoteAddress.contains("%") ? remoteAddress.substring(0, remoteAddress.indexOf('%')) : remoteAddress;
-        if (!literal.contains(":") && !literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (!literal.contains(":") && !IPV4_LITERAL.matcher(literal).matches()) {
             return false;
         }
         try {
