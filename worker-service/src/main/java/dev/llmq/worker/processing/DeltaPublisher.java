@@ -6,14 +6,16 @@ import dev.llmq.shared.redis.RedisAnswerDeltas;
 import dev.llmq.shared.redis.RedisFailures;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes an answer's pieces on to streaming clients, coalesced: a piece waits until it is one interval old (at most
- * one Redis round trip per interval), and there is no last round trip at the end, since the outcome stored next
- * carries the whole text and streams send the rest from it. So an answer that streams in faster than one interval
- * after its first token costs no Redis command here. Best effort: a piece that cannot be published is only missing
+ * Passes an answer's pieces on to streaming clients, coalesced: pending pieces go out when a piece arrives at least one
+ * interval after the last round trip, or after the answer's first piece (at most one Redis round trip per interval),
+ * and there is no last round trip at the end, since the outcome stored next carries the whole text and streams send
+ * the rest from it. So an answer that streams in within one interval of its first token costs no Redis command here,
+ * while a slow one is live from its second piece on. Best effort: a piece that cannot be published is only missing
  * from the live view, never from the outcome.
  */
 final class DeltaPublisher implements Consumer<String> {
@@ -23,14 +25,23 @@ final class DeltaPublisher implements Consumer<String> {
     private final AnswerDeltas deltas;
     private final QueryId id;
     private final long intervalNanos;
+    private final LongSupplier nanoTime;
     private final StringBuilder pending = new StringBuilder();
     private int offset;
-    private long oldestPending;
+    private boolean started;
+    /** When the last round trip went out, or the first piece arrived. */
+    private long lastFlush;
 
     DeltaPublisher(AnswerDeltas deltas, QueryId id, Duration interval) {
+        this(deltas, id, interval, System::nanoTime);
+    }
+
+    /** With {@code nanoTime} as the clock (tests pace the pieces with it). */
+    DeltaPublisher(AnswerDeltas deltas, QueryId id, Duration interval, LongSupplier nanoTime) {
         this.deltas = deltas;
         this.id = id;
         this.intervalNanos = interval.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -38,17 +49,19 @@ final class DeltaPublisher implements Consumer<String> {
         if (piece.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
-        if (pending.isEmpty()) {
-            oldestPending = now;
+        long now = nanoTime.getAsLong();
+        if (!started) {
+            started = true;
+            lastFlush = now;
         }
         pending.append(piece);
-        if (now - oldestPending >= intervalNanos) {
-            flush();
+        if (now - lastFlush >= intervalNanos) {
+            flush(now);
         }
     }
 
-    private void flush() {
+    private void flush(long now) {
+        lastFlush = now;
         String text = pending.toString();
         pending.setLength(0);
         try {
