@@ -51,7 +51,11 @@ final class DesignCardService {
 
     static void main(int port, String redisUrl, String llmBaseUrl, int threads) throws IOException {
         Config config = new Config();
-        config.useSingleServer().setAddress(redisUrl).setConnectionPoolSize(64).setConnectionMinimumIdleSize(8);
+        // each worker's blocking take holds a connection of the pool for as long as it waits: room for the rest too
+        config.useSingleServer()
+                .setAddress(redisUrl)
+                .setConnectionPoolSize(threads + 64)
+                .setConnectionMinimumIdleSize(8);
         DesignCardService service = new DesignCardService(Redisson.create(config), llmBaseUrl);
         ExecutorService workers = Executors.newFixedThreadPool(threads);
         for (int i = 0; i < threads; i++) {
