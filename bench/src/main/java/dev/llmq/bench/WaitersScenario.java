@@ -56,7 +56,7 @@ final class WaitersScenario implements Scenario {
                     permits.acquire();
                     pool.execute(() -> {
                         try {
-                            ids[index] = submitter.submit("waiter " + index);
+                            ids[index] = submitter.submitPatiently("waiter " + index);
                         } catch (Exception ex) {
                             throw new IllegalStateException(ex);
                         } finally {

@@ -15,6 +15,7 @@ import dev.llmq.shared.redis.RedisFailures;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisResponseTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -123,6 +124,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .body(problem(HttpStatus.REQUEST_TIMEOUT, "Request body too slow", ex.getMessage()));
     }
 
+    /**
+     * Redis did not serve the request: 503. Whether anything took effect depends on how it failed: a command that never
+     * reached Redis (no connection, none free in time) did nothing, but one sent without an answer in time may have
+     * run, so the problem says so instead of promising that nothing was accepted.
+     */
     @ExceptionHandler(RedisException.class)
     ResponseEntity<ProblemDetail> redisUnavailable(RedisException ex) {
         log.warn("Redis is unavailable: {}", RedisFailures.describe(ex));
@@ -131,7 +137,21 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .body(problem(
                         HttpStatus.SERVICE_UNAVAILABLE,
                         "Queue unavailable",
-                        "llmq cannot reach Redis right now; nothing was accepted by this request. Retry shortly."));
+                        sentWithoutAnswer(ex)
+                                ? "Redis did not answer llmq in time; this request may or may not have taken effect."
+                                        + " Retry shortly (with the same Idempotency-Key, a retried POST /query cannot"
+                                        + " enqueue twice)."
+                                : "llmq cannot reach Redis right now; nothing was accepted by this request. Retry"
+                                        + " shortly."));
+    }
+
+    private static boolean sentWithoutAnswer(Throwable ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisResponseTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ExceptionHandler(Exception.class)

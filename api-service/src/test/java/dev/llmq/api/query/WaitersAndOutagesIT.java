@@ -114,7 +114,7 @@ class WaitersAndOutagesIT {
 
         HttpResponse<String> post = quick(() -> api.postQuery("nobody takes me"));
         assertThat(post.statusCode()).isEqualTo(503);
-        assertThat(post.body()).contains("cannot reach Redis");
+        assertThat(post.body()).contains("cannot reach Redis").contains("nothing was accepted");
         assertThat(post.headers().firstValue("Retry-After")).contains("1");
         assertThat(quick(() -> api.get("/result?id=" + id + "&wait=0")).statusCode())
                 .isEqualTo(503);
@@ -153,6 +153,22 @@ class WaitersAndOutagesIT {
         HttpResponse<String> result = waiting.get(30, TimeUnit.SECONDS);
         assertThat(result.statusCode()).isEqualTo(200);
         assertThat(result.body()).isEqualTo(outcome);
+    }
+
+    @Test
+    @Order(4)
+    void aPostThatRedisTookButDidNotAnswerInTimeIs503SayingItMayHaveTakenEffect() throws Exception {
+        // Redis holds every client's commands for 3 s: the api's first command is sent, then times out unanswered
+        server.redis().call("CLIENT", "PAUSE", "3000", "ALL");
+
+        HttpResponse<String> post = quick(() -> api.postQuery("sent but unanswered"));
+
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.body()).contains("may or may not have taken effect").doesNotContain("nothing was accepted");
+        assertThat(post.headers().firstValue("Retry-After")).contains("1");
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> api.postQuery("after the pause").statusCode() == 200);
     }
 
     private static HttpResponse<String> quick(java.util.function.Supplier<HttpResponse<String>> call) throws Exception {
