@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -22,12 +23,14 @@ import org.HdrHistogram.Recorder;
  * long after an outcome was stored its waiter got it (the outcome's {@code completed_at} against the arrival time,
  * one clock, millisecond resolution) and how many Redis connections the replica held meanwhile.
  *
- * <p>The waits go over HTTP/2 (h2c, many streams per connection): this machine's hard limit of 20,000 open files per
- * process rules out 20,000 HTTP/1.1 connections to one process.
+ * <p>The waits go over HTTP/2 (h2c, 90 streams on each of about 220 connections, under Tomcat's limit of 100 per
+ * connection): this machine's hard limit of 20,000 open files per process rules out 20,000 HTTP/1.1 connections to one
+ * process.
  */
 final class WaitersScenario implements Scenario {
 
     static final int WAITERS = 20_000;
+    private static final int STREAMS_PER_CONNECTION = 90;
     private static final Pattern COMPLETED_AT = Pattern.compile("\"completed_at\":\"([^\"]+)\"");
 
     @Override
@@ -71,12 +74,18 @@ final class WaitersScenario implements Scenario {
             AtomicLong failed = new AtomicLong();
             StringBuffer lastError = new StringBuffer();
             long connectionsWhileWaiting;
-            try (HttpClient http = HttpClient.newBuilder()
-                            .version(HttpClient.Version.HTTP_2)
-                            .connectTimeout(Duration.ofSeconds(30))
-                            .build();
-                    ExecutorService waits = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (long id : ids) {
+            // one HTTP/2 connection per client, each below Tomcat's 100 concurrent streams per connection
+            List<HttpClient> clients = new ArrayList<>();
+            for (int i = 0; i < (count + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION; i++) {
+                clients.add(HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .build());
+            }
+            try (ExecutorService waits = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < count; i++) {
+                    long id = ids[i];
+                    HttpClient http = clients.get(i / STREAMS_PER_CONNECTION);
                     waits.execute(() -> {
                         try {
                             HttpResponse<String> response = http.send(
@@ -109,6 +118,8 @@ final class WaitersScenario implements Scenario {
                 llmq.startWorker(List.of("-Xmx1g"), "--llmq.worker.max-in-flight=512");
                 waits.shutdown();
                 waits.awaitTermination(5, TimeUnit.MINUTES);
+            } finally {
+                clients.forEach(HttpClient::close);
             }
             Histogram histogram = wakeUps.getIntervalHistogram();
             return new ScenarioResult(name())
