@@ -185,8 +185,13 @@ public class QueryConsumer implements SmartLifecycle {
         Set<String> held = inFlight.entryIds();
         try {
             Set<String> lost = queue.keepAlive(held);
-            lost.forEach(
-                    entry -> log.warn("entry={} was claimed by another worker; its first stored outcome wins", entry));
+            // an entry finished (acknowledged) since the snapshot is no longer pending either: only one still being
+            // worked on here was really taken by another worker
+            Set<String> stillHeld = inFlight.entryIds();
+            lost.stream()
+                    .filter(stillHeld::contains)
+                    .forEach(entry ->
+                            log.warn("entry={} was claimed by another worker; its first stored outcome wins", entry));
         } catch (RuntimeException ex) {
             log.warn("Cannot refresh {} in-flight entries: {}", held.size(), RedisFailures.describe(ex));
         }
