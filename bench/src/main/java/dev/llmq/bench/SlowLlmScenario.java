@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * Thousands of queries in flight in one worker: the simulator takes 2 seconds per answer and 2,000 queries per second
  * are offered, so one worker process (heap capped at 512 MB) must hold 4,000 LLM calls at once on virtual threads.
+ * Measured twice: the worker alone (queries put straight onto the stream, outcomes read from their channels), then
+ * end to end through the api-service, whose HTTP handling is the first limit on this machine.
  */
 final class SlowLlmScenario implements Scenario {
 
@@ -39,6 +41,20 @@ final class SlowLlmScenario implements Scenario {
                     500, pace.scale(Duration.ofSeconds(8)), wait, i -> client.submitAndAwait("warm up " + i, wait));
 
             llmq.awaitIdle(Duration.ofMinutes(3));
+            // the worker alone first (queries straight onto the stream): an overloaded api must not leave it a backlog
+            OpenLoop.Report alone;
+            double aloneHeap;
+            try (StreamClient direct = new StreamClient(llmq.redis().url());
+                    HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
+                alone = OpenLoop.run(
+                        OFFERED,
+                        pace.scale(Duration.ofSeconds(30)),
+                        Duration.ofSeconds(60),
+                        i -> direct.submitAndAwait("straight onto the stream " + i, wait));
+                aloneHeap = heap.peakMegabytes();
+            }
+
+            llmq.awaitIdle(Duration.ofMinutes(3));
             OpenLoop.Report report;
             double peakHeap;
             try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
@@ -59,7 +75,12 @@ final class SlowLlmScenario implements Scenario {
                     .figure("failed", report.failed())
                     .figure("p50_ms", report.percentileMillis(50))
                     .figure("completed_qps", report.completedPerSecond())
-                    .figure("last_error", report.lastError());
+                    .figure("last_error", report.lastError())
+                    .figure("worker_alone_completed_ratio", (double) alone.completed() / alone.offered())
+                    .figure("worker_alone_p50_ms", alone.percentileMillis(50))
+                    .figure("worker_alone_p99_ms", alone.percentileMillis(99))
+                    .figure("worker_alone_peak_heap_mb", aloneHeap)
+                    .figure("worker_alone_last_error", alone.lastError());
         }
     }
 }
