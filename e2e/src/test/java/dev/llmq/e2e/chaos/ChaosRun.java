@@ -41,7 +41,7 @@ public final class ChaosRun implements AutoCloseable {
             int maxAttempts) {
         this.redis = redis;
         this.maxAttempts = maxAttempts;
-        this.faults = new ChaosFaults(cluster, timeline);
+        this.faults = new ChaosFaults(cluster, redis, timeline);
         this.observer = OutcomeObserver.start(RedisAudit.nodes(redis));
         this.load = ChaosLoad.start(replicaUrls, settings);
     }

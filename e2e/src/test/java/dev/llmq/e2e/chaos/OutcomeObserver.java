@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * that a Redis Cluster's nodes (which all relay a {@code PUBLISH}) count one write once.
  *
  * <p>A connection lost while Redis is down is re-made (and the notification setting, which a restart forgets, set
- * again) every 100 ms; writes in between go unseen, which is why the final check also compares the stored outcome with
+ * again) every 100 ms, once Redis has loaded its data (so that replayed writes are not counted); writes in between go
+ * unseen, which is why the final check also compares the stored outcome with
  * the first one seen.
  */
 public final class OutcomeObserver implements AutoCloseable {
@@ -83,6 +84,9 @@ public final class OutcomeObserver implements AutoCloseable {
             try {
                 cli = new RedisCli(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
                 connections.add(cli);
+                // a server still loading its append-only file answers -LOADING (an exception here) and would
+                // notify the writes it replays: subscribe only once it serves
+                cli.call("PING");
                 cli.call("CONFIG", "SET", "notify-keyspace-events", "K$");
                 cli.call("PSUBSCRIBE", KEYSPACE_PATTERN, RedisKeys.RESULT_CHANNEL_PATTERN);
                 cli.readReply();
