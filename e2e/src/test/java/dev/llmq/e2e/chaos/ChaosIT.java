@@ -121,8 +121,8 @@ class ChaosIT {
         assertThat(summary.accepted()).as("queries accepted under load").isGreaterThan(100);
         assertThat(summary.waiters()).as("clients that waited").isGreaterThan(20);
         assertThat(zombie.output())
-                .as("the zombie's late results were discarded, not stored")
-                .containsAnyOf("an earlier outcome stands", "was claimed by another worker");
+                .as("the zombie finished queries others had answered meanwhile, and its late results were discarded")
+                .contains("an earlier outcome stands");
     }
 
     private static ServiceProcess startWorker() {
@@ -145,22 +145,21 @@ class ChaosIT {
         workers.set(which, faults.killWorker(workers.get(which), ChaosIT::startWorker));
     }
 
-    /** Freezes a worker that holds queries past the reclaim time, then lets it go on; returns it. */
+    /** Freezes a worker holding a few queries for well past the reclaim time, then lets it go on; returns it. */
     private static ServiceProcess freezeRandomWorker(ChaosFaults faults, Random random) {
         ServiceProcess zombie = workers.get(random.nextInt(workers.size()));
         String consumer = consumers.get(zombie);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> holdsEntries(consumer));
-        faults.zombie(zombie, RECLAIM_AFTER.multipliedBy(2).plusSeconds(1));
+                .until(() -> entriesHeldBy(consumer) >= 3);
+        faults.zombie(zombie, RECLAIM_AFTER.multipliedBy(4));
         return zombie;
     }
 
-    /** Whether the consumer has entries pending on the normal-priority stream. */
-    private static boolean holdsEntries(String consumer) {
+    private static int entriesHeldBy(String consumer) {
         List<?> pending = (List<?>) server.redis()
                 .call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "-", "+", "10", consumer);
-        return !pending.isEmpty();
+        return pending.size();
     }
 
     /** Every 25th query fails at every attempt, every 10th answers slowly, one in 200 hits a 429; the rest answer. */
