@@ -6,6 +6,7 @@ import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.ServiceProcess;
 import dev.llmq.shared.testing.TestRedis;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -93,7 +94,7 @@ public final class ChaosFaults {
 
     /** The LLM calls the simulator received, by load index. */
     public Map<Integer, Integer> llmCalls() {
-        Map<Integer, Integer> calls = new java.util.HashMap<>();
+        Map<Integer, Integer> calls = new HashMap<>();
         for (SimulatorLog.Call call : SimulatorLog.read(cluster).calls()) {
             int index = ChaosLoad.indexOf(call.prompt());
             if (index >= 0) {

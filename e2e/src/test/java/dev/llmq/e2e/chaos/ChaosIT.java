@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +41,8 @@ class ChaosIT {
     private static Cluster cluster;
     private static final List<Cluster.Api> apis = new ArrayList<>();
     private static final List<ServiceProcess> workers = new ArrayList<>();
-    private static final java.util.Map<ServiceProcess, String> consumers =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicInteger workersStarted =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final Map<ServiceProcess, String> consumers = new ConcurrentHashMap<>();
+    private static final AtomicInteger workersStarted = new AtomicInteger();
 
     @BeforeAll
     static void start() {

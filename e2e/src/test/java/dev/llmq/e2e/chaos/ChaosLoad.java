@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,7 +104,7 @@ public final class ChaosLoad implements AutoCloseable {
         while (running) {
             long now = System.nanoTime();
             if (now < due) {
-                java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+                LockSupport.parkNanos(due - now);
                 continue;
             }
             due += intervalNanos;

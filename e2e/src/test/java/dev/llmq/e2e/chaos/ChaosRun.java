@@ -1,12 +1,17 @@
 package dev.llmq.e2e.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.llmq.e2e.Cluster;
 import dev.llmq.shared.testing.RedisDeployment;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One chaos run on any {@link RedisDeployment} and any set of api replicas and workers a {@link Cluster} started:
@@ -105,8 +110,7 @@ public final class ChaosRun implements AutoCloseable {
 
     private void awaitDrained(List<ChaosLoad.Accepted> accepted, Duration atMost) {
         long giveUpAt = System.nanoTime() + atMost.toNanos();
-        java.util.Set<Long> open =
-                accepted.stream().map(ChaosLoad.Accepted::id).collect(Collectors.toCollection(java.util.HashSet::new));
+        Set<Long> open = accepted.stream().map(ChaosLoad.Accepted::id).collect(Collectors.toCollection(HashSet::new));
         long lastProgress = System.nanoTime();
         while (!open.isEmpty() && System.nanoTime() < giveUpAt && System.nanoTime() - lastProgress < QUIET.toNanos()) {
             int before = open.size();
@@ -118,12 +122,11 @@ public final class ChaosRun implements AutoCloseable {
         }
         // entries of queries answered last are acknowledged just after their outcome is stored
         try {
-            org.awaitility.Awaitility.await()
-                    .atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptions()
                     .until(() -> RedisAudit.pending(redis).values().stream().allMatch(count -> count == 0));
-        } catch (org.awaitility.core.ConditionTimeoutException ex) {
+        } catch (ConditionTimeoutException ex) {
             // the invariants report what is still pending
         }
     }

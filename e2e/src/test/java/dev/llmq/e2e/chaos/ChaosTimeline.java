@@ -3,6 +3,7 @@ package dev.llmq.e2e.chaos;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -64,7 +65,7 @@ public final class ChaosTimeline {
 
     /** A short account of the faults, e.g. {@code kill-worker x2, zombie x1}. */
     public String describe() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         faults.forEach(fault -> counts.merge(fault.kind(), 1L, Long::sum));
         return counts.isEmpty()
                 ? "no faults"

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -59,14 +62,14 @@ public final class OutcomeObserver implements AutoCloseable {
     public void watchNewNodes() {
         for (String node : nodes.get()) {
             if (watched.add(node)) {
-                java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch subscribed = new CountDownLatch(1);
                 Thread thread = Thread.ofPlatform()
                         .daemon()
                         .name("chaos-observer-" + node)
                         .start(() -> watch(node, subscribed));
                 threads.add(thread);
                 try {
-                    if (!subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    if (!subscribed.await(10, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("cannot subscribe to " + node);
                     }
                 } catch (InterruptedException ex) {
@@ -77,7 +80,7 @@ public final class OutcomeObserver implements AutoCloseable {
         }
     }
 
-    private void watch(String node, java.util.concurrent.CountDownLatch subscribed) {
+    private void watch(String node, CountDownLatch subscribed) {
         int colon = node.lastIndexOf(':');
         while (running) {
             RedisCli cli = null;
@@ -100,7 +103,7 @@ public final class OutcomeObserver implements AutoCloseable {
                     closeQuietly(cli);
                 }
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            LockSupport.parkNanos(100_000_000L);
         }
     }
 
