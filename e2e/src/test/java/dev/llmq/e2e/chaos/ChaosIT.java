@@ -75,13 +75,7 @@ class ChaosIT {
     void everyAcceptedQueryEndsOnceThroughKillsOfWorkersApisAndRedisAndAZombieWorker() {
         Duration soak = soakDuration();
         Random random = new Random(7);
-        ChaosLoad.Settings settings = new ChaosLoad.Settings(
-                10,
-                200,
-                0.3,
-                new ChaosWaiter.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                ChaosIT::prompt,
-                7);
+        ChaosLoad.Settings settings = ChaosLoad.Settings.steady(10);
         long started = System.nanoTime();
         ChaosSummary summary;
         ServiceProcess zombie;
@@ -161,21 +155,6 @@ class ChaosIT {
         List<?> pending = (List<?>) server.redis()
                 .call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "-", "+", "10", consumer);
         return pending.size();
-    }
-
-    /** Every 25th query fails at every attempt, every 10th answers slowly, one in 200 hits a 429; the rest answer. */
-    private static String prompt(int index) {
-        String prompt = "question " + ChaosLoad.tag(index);
-        if (index % 25 == 0) {
-            return prompt + " [[fault:503]]";
-        }
-        if (index % 10 == 3) {
-            return prompt + " [[fault:slow-stream;per-token=300ms]]";
-        }
-        if (index % 200 == 7) {
-            return prompt + " [[fault:429;retry-after=1]]";
-        }
-        return prompt;
     }
 
     private static void addRunWideFault(String fault, double probability, long seed) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -41,13 +42,14 @@ public final class ChaosRun implements AutoCloseable {
     private ChaosRun(
             Cluster cluster,
             RedisDeployment redis,
+            Supplier<List<String>> nodes,
             List<String> replicaUrls,
             ChaosLoad.Settings settings,
             int maxAttempts) {
         this.redis = redis;
         this.maxAttempts = maxAttempts;
         this.faults = new ChaosFaults(cluster, redis, timeline);
-        this.observer = OutcomeObserver.start(RedisAudit.nodes(redis));
+        this.observer = OutcomeObserver.start(nodes);
         this.load = ChaosLoad.start(replicaUrls, settings);
     }
 
@@ -61,7 +63,22 @@ public final class ChaosRun implements AutoCloseable {
             List<String> replicaUrls,
             ChaosLoad.Settings settings,
             int maxAttempts) {
-        return new ChaosRun(cluster, redis, replicaUrls, settings, maxAttempts);
+        return new ChaosRun(cluster, redis, RedisAudit.nodes(redis), replicaUrls, settings, maxAttempts);
+    }
+
+    /**
+     * As {@link #start(Cluster, RedisDeployment, List, ChaosLoad.Settings, int)}, with the Redis nodes to watch given
+     * ({@code host:port}), e.g. the servers behind a proxy the services talk through; {@code redis} must reach the
+     * same data directly, for the audit.
+     */
+    public static ChaosRun start(
+            Cluster cluster,
+            RedisDeployment redis,
+            Supplier<List<String>> nodes,
+            List<String> replicaUrls,
+            ChaosLoad.Settings settings,
+            int maxAttempts) {
+        return new ChaosRun(cluster, redis, nodes, replicaUrls, settings, maxAttempts);
     }
 
     public ChaosTimeline timeline() {
