@@ -66,6 +66,13 @@ final class Deployment implements AutoCloseable {
      * acknowledge), so that one phase's backlog does not spill into the next phase's figures.
      */
     void awaitIdle(Duration timeout) throws InterruptedException {
+        if (!drain(timeout)) {
+            throw new IllegalStateException("llmq still had queries queued after " + timeout);
+        }
+    }
+
+    /** Waits up to {@code timeout} until no query is queued; returns whether that happened. */
+    boolean drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             long queued = 0;
@@ -73,11 +80,11 @@ final class Deployment implements AutoCloseable {
                 queued += Long.parseLong(redis.cli("XLEN", stream).strip());
             }
             if (queued == 0) {
-                return;
+                return true;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("llmq still had queries queued after " + timeout);
+        return false;
     }
 
     /**

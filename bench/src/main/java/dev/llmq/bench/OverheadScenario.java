@@ -7,8 +7,10 @@ import java.util.Set;
 
 /**
  * llmq's own cost: the simulator answers at once, so every millisecond and every Redis command is llmq's. Measures the
- * completed queries per second at an offered rate above the goal, the end-to-end latency (POST until the outcome is
- * read by GET) at half that rate, and the Redis commands each query costs (from {@code INFO commandstats}).
+ * completed queries per second at llmq's own pace (a closed loop: its capacity), with the Redis commands (from
+ * {@code INFO commandstats}) and the CPU time of every process per query meanwhile; then the end-to-end latency (POST
+ * until the outcome is read by GET) offered half the goal's rate in an open loop, and what completes offered more than
+ * the goal.
  */
 final class OverheadScenario implements Scenario {
 
@@ -22,6 +24,9 @@ final class OverheadScenario implements Scenario {
             Double.parseDouble(System.getProperty("llmq.bench.saturation-rate", String.valueOf(THROUGHPUT_GOAL * 1.1)));
     static final double P99_GOAL_MILLIS = 20;
     static final double COMMANDS_GOAL = 8;
+
+    /** Clients of the closed loop that measures capacity: enough to keep one api and one worker busy. */
+    static final int CLIENTS = 64;
 
     /** Commands the benchmark itself sends (redis-cli), not llmq. */
     private static final Set<String> OURS = Set.of("info", "config|resetstat", "config", "client|list", "client");
@@ -45,29 +50,30 @@ final class OverheadScenario implements Scenario {
             QueryClient client = new QueryClient(api);
             Duration wait = Duration.ofSeconds(30);
 
-            OpenLoop.run(
-                    Math.min(1_000, HALF_RATE),
-                    pace.scale(Duration.ofSeconds(10)),
-                    wait,
-                    i -> client.submitAndAwait("warm up " + i, wait));
-
+            ClosedLoop.run(
+                    CLIENTS, pace.scale(Duration.ofSeconds(10)), i -> client.submitAndAwait("warm up " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
+
+            // capacity: as many queries as llmq completes at its own pace, the happy path's commands and CPU per query
             llmq.redis().resetStats();
             CpuMeter cpu = CpuMeter.start(llmq.pids());
+            OpenLoop.Report capacity = ClosedLoop.run(
+                    CLIENTS, pace.scale(Duration.ofSeconds(20)), i -> client.submitAndAwait("capacity " + i, wait));
+            Map<String, Double> cpuPerQuery = cpu.millisPer(capacity.completed());
+            Map<String, Long> calls = llmq.redis().commandCalls();
+            long total = calls.entrySet().stream()
+                    .filter(entry -> !OURS.contains(entry.getKey()))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
+            llmq.awaitIdle(Duration.ofMinutes(3));
+
             OpenLoop.Report half = OpenLoop.run(
                     HALF_RATE,
                     pace.scale(Duration.ofSeconds(20)),
                     Duration.ofSeconds(60),
                     i -> client.submitAndAwait("half rate " + i, wait));
-            Map<String, Long> calls = llmq.redis().commandCalls();
-            Map<String, Double> cpuPerQuery = cpu.millisPer(half.completed());
-            long total = calls.entrySet().stream()
-                    .filter(entry -> !OURS.contains(entry.getKey()))
-                    .mapToLong(Map.Entry::getValue)
-                    .sum();
-
-            llmq.awaitIdle(Duration.ofMinutes(3));
-            // saturation last: its backlog must not spill into the measured half-rate window
+            // above capacity the backlog takes long to drain: the saturation phase may start on part of it
+            boolean drained = llmq.drain(Duration.ofMinutes(2));
             OpenLoop.Report saturated = OpenLoop.run(
                     SATURATION_RATE,
                     pace.scale(Duration.ofSeconds(20)),
@@ -75,19 +81,30 @@ final class OverheadScenario implements Scenario {
                     i -> client.submitAndAwait("saturate " + i, wait));
 
             return new ScenarioResult(name())
-                    .goal("completed_qps", ">=", THROUGHPUT_GOAL, saturated.completedPerSecond())
+                    .goal("completed_qps", ">=", THROUGHPUT_GOAL, capacity.completedPerSecond())
                     .figure("half_rate_qps", HALF_RATE)
                     .goal("p99_ms_at_half", "<=", P99_GOAL_MILLIS, half.percentileMillis(99))
-                    .goal("redis_cmds_per_query", "<=", COMMANDS_GOAL, (double) total / Math.max(1, half.completed()))
-                    .figure("offered_qps", SATURATION_RATE)
-                    .figure("saturated_completed", saturated.completed())
-                    .figure("saturated_failed", saturated.failed())
-                    .figure("saturated_p99_ms", saturated.percentileMillis(99))
+                    .goal(
+                            "redis_cmds_per_query",
+                            "<=",
+                            COMMANDS_GOAL,
+                            (double) total / Math.max(1, capacity.completed()))
+                    .figure("capacity_clients", CLIENTS)
+                    .figure("capacity_completed", capacity.completed())
+                    .figure("capacity_failed", capacity.failed())
+                    .figure("capacity_service_p50_ms", capacity.percentileMillis(50))
+                    .figure("capacity_service_p99_ms", capacity.percentileMillis(99))
+                    .figure("cpu_ms_per_query", cpuPerQuery)
                     .figure("p50_ms_at_half", half.percentileMillis(50))
                     .figure("p999_ms_at_half", half.percentileMillis(99.9))
                     .figure("half_completed", half.completed())
                     .figure("half_failed", half.failed())
-                    .figure("cpu_ms_per_query_at_half", cpuPerQuery)
+                    .figure("offered_qps", SATURATION_RATE)
+                    .figure("saturated_completed_qps", saturated.completedPerSecond())
+                    .figure("saturated_completed", saturated.completed())
+                    .figure("saturated_failed", saturated.failed())
+                    .figure("saturated_p99_ms", saturated.percentileMillis(99))
+                    .figure("drained_before_saturation", drained)
                     .figure("redis_calls", calls)
                     .figure("last_error", saturated.lastError() + half.lastError());
         }
