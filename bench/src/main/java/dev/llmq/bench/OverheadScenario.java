@@ -38,7 +38,7 @@ final class OverheadScenario implements Scenario {
 
     @Override
     public String description() {
-        return "instant simulator; completed q/s at 3,300 offered, p99 at 1,500 q/s, Redis commands per query";
+        return "instant simulator; capacity (closed loop), p99 at 1,500 q/s offered, Redis commands and CPU per query";
     }
 
     @Override
