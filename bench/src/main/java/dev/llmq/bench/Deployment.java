@@ -44,14 +44,22 @@ final class Deployment implements AutoCloseable {
 
     /** Starts an api-service; returns its base URL. */
     String startApi(Map<String, String> environment, String... args) throws InterruptedException {
+        return startApi(List.of("-Xmx1g"), environment, args).url();
+    }
+
+    /** Starts an api-service with these JVM options. */
+    StartedApi startApi(List<String> jvm, Map<String, String> environment, String... args) throws InterruptedException {
         int port = workspace.freePort();
         Map<String, String> env = new HashMap<>(environment);
         env.put("REDIS_URL", redis.url());
         List<String> all = new ArrayList<>(List.of("--server.port=" + port));
         all.addAll(List.of(args));
-        launch("api-service", List.of("-Xmx1g"), env, all).awaitOutput("Started ApiServiceApplication", STARTUP);
-        return "http://127.0.0.1:" + port;
+        Launched api = launch("api-service", jvm, env, all).awaitOutput("Started ApiServiceApplication", STARTUP);
+        return new StartedApi("http://127.0.0.1:" + port, api);
     }
+
+    /** An api-service of this deployment: its base URL and its process. */
+    record StartedApi(String url, Launched process) {}
 
     /** Starts a worker calling the simulator, with {@code --llmq.worker.*} style arguments. */
     Launched startWorker(List<String> jvm, String... args) throws InterruptedException {

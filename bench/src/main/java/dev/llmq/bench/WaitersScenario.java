@@ -30,6 +30,7 @@ import org.HdrHistogram.Recorder;
 final class WaitersScenario implements Scenario {
 
     static final int WAITERS = 20_000;
+    static final int API_HEAP_MB = 3_072;
     private static final int STREAMS_PER_CONNECTION = 90;
     private static final Pattern COMPLETED_AT = Pattern.compile("\"completed_at\":\"([^\"]+)\"");
 
@@ -49,7 +50,14 @@ final class WaitersScenario implements Scenario {
         int count = pace == Pace.FULL ? WAITERS : WAITERS / 4;
         try (Deployment llmq = new Deployment(workspace, name())) {
             llmq.startSimulator("--llmq.simulator.time-to-first-token=0ms", "--llmq.simulator.per-token-delay=0ms");
-            String api = llmq.startApi(Map.of("LLMQ_API_RESULT_WAIT_MAX", "600s"), "--server.http2.enabled=true");
+            // a parked wait costs the api roughly 50 KB of heap (its virtual thread's stack, the HTTP/2 stream, the
+            // request): 20,000 of them ran a 1 GB heap out of memory
+            Deployment.StartedApi started = llmq.startApi(
+                    List.of("-Xmx" + API_HEAP_MB + "m"),
+                    Map.of("LLMQ_API_RESULT_WAIT_MAX", "600s"),
+                    "--server.http2.enabled=true");
+            String api = started.url();
+            HeapSampler apiHeap = new HeapSampler(workspace, started.process().pid());
             QueryClient submitter = new QueryClient(api);
             long[] ids = new long[count];
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -122,6 +130,8 @@ final class WaitersScenario implements Scenario {
                 clients.forEach(HttpClient::close);
             }
             Histogram histogram = wakeUps.getIntervalHistogram();
+            double apiPeakHeap = apiHeap.peakMegabytes();
+            apiHeap.close();
             return new ScenarioResult(name())
                     .goal("answered_waiters", ">=", count, answered.get())
                     .goal("wake_up_p99_ms", "<=", 50, histogram.getValueAtPercentile(99))
@@ -129,6 +139,8 @@ final class WaitersScenario implements Scenario {
                     .figure("wake_up_p50_ms", (double) histogram.getValueAtPercentile(50))
                     .figure("wake_up_max_ms", (double) histogram.getMaxValue())
                     .figure("failed", failed.get())
+                    .figure("api_heap_max_mb", API_HEAP_MB)
+                    .figure("api_peak_heap_mb", apiPeakHeap)
                     .figure("last_error", lastError.toString());
         }
     }
