@@ -50,8 +50,9 @@ final class OverheadScenario implements Scenario {
             QueryClient client = new QueryClient(api);
             Duration wait = Duration.ofSeconds(30);
 
+            // long enough for the JIT to compile the hot paths: its threads' CPU would count against the measurement
             ClosedLoop.run(
-                    CLIENTS, pace.scale(Duration.ofSeconds(10)), i -> client.submitAndAwait("warm up " + i, wait));
+                    CLIENTS, pace.scale(Duration.ofSeconds(30)), i -> client.submitAndAwait("warm up " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
 
             // capacity: as many queries as llmq completes at its own pace, the happy path's commands and CPU per query
