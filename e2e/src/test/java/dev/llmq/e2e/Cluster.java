@@ -32,10 +32,16 @@ public final class Cluster implements AutoCloseable {
     private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Map<String, String>> apiEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
     private String simulatorUrl;
 
     public Cluster(RedisDeployment redis) {
         this.redis = redis;
+    }
+
+    /** The simulator's OpenAI base URL ({@code http://127.0.0.1:<port>/v1}), once started. */
+    public String simulatorUrl() {
+        return simulatorUrl;
     }
 
     /** Starts the simulator with the given time to first token and extra arguments (no per-token delay unless given). */
@@ -72,12 +78,29 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts an api-service with extra environment variables (e.g. {@code LLMQ_API_ADMIN_KEY}). */
     public Api startApi(Map<String, String> environment) {
-        int port = FreePorts.find();
+        return startApi(FreePorts.find(), environment);
+    }
+
+    /**
+     * Starts an api-service again on the port and with the environment of {@code api}, whose process has stopped
+     * (e.g. after {@link ServiceProcess#kill()}), as a restarted replica behind a fixed address would come back.
+     */
+    public Api restartApi(Api api) {
+        if (api.process().isAlive()) {
+            throw new IllegalStateException(api.process() + " still runs: stop it first");
+        }
+        int port = Integer.parseInt(api.url().substring(api.url().lastIndexOf(':') + 1));
+        return startApi(port, apiEnvironments.getOrDefault(api.url(), Map.of()));
+    }
+
+    private Api startApi(int port, Map<String, String> environment) {
         Map<String, String> all = new java.util.HashMap<>(environment);
         all.putAll(redis.serviceEnvironment());
         ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
                 .awaitLog("Started ApiServiceApplication", STARTUP));
-        return new Api(process, "http://127.0.0.1:" + port);
+        String url = "http://127.0.0.1:" + port;
+        apiEnvironments.put(url, Map.copyOf(environment));
+        return new Api(process, url);
     }
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */

@@ -6,20 +6,21 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The simulator's request log, read over HTTP: what reached the "provider", when, and how it was answered. */
-record SimulatorLog(List<Call> calls) {
+public record SimulatorLog(List<Call> calls) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** One request the simulator received. */
-    record Call(
+    /** One request the simulator received; {@code sequence} is its arrival number, never reused. */
+    public record Call(
             long arrivedAtMillis,
             String prompt,
             String outcome,
             int status,
             boolean clientDisconnected,
-            boolean completed) {}
+            boolean completed,
+            long sequence) {}
 
-    static SimulatorLog read(Cluster cluster) {
+    public static SimulatorLog read(Cluster cluster) {
         JsonNode root = JSON.readTree(
                 cluster.controlSimulator("GET", "/simulator/requests", null).body());
         JsonNode entries = root.isArray() ? root : root.path("requests");
@@ -31,16 +32,17 @@ record SimulatorLog(List<Call> calls) {
                     entry.path("outcome").asString(""),
                     entry.path("status_code").asInt(),
                     entry.path("client_disconnected").asBoolean(),
-                    entry.path("completed").asBoolean()));
+                    entry.path("completed").asBoolean(),
+                    entry.path("sequence").asLong()));
         }
         return new SimulatorLog(calls);
     }
 
-    List<Call> withPrompt(String prompt) {
+    public List<Call> withPrompt(String prompt) {
         return calls.stream().filter(call -> call.prompt().equals(prompt)).toList();
     }
 
-    long count(String outcome) {
+    public long count(String outcome) {
         return calls.stream().filter(call -> call.outcome().equals(outcome)).count();
     }
 }

@@ -90,6 +90,33 @@ public final class ServiceProcess implements AutoCloseable {
         waitForExit(Duration.ofSeconds(10));
     }
 
+    /** SIGSTOP: the process freezes where it is (a zombie: alive, holding its connections, doing nothing). */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a suspended process goes on where it stopped. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + this + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot run kill", ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** SIGTERM, then waits for a graceful exit; returns the exit code. */
     public int terminate(Duration grace) {
         process.destroy();

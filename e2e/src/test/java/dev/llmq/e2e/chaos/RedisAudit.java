@@ -1,0 +1,62 @@
+package dev.llmq.e2e.chaos;
+
+import dev.llmq.shared.redis.RedisKeys;
+import dev.llmq.shared.testing.RedisDeployment;
+import dev.llmq.shared.testing.TestRedis;
+import dev.llmq.shared.testing.TestRedisCluster;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/** Reads what a chaos run left in Redis, the way an operator with {@code redis-cli} would. */
+public final class RedisAudit {
+
+    private RedisAudit() {}
+
+    /** The outcome JSON stored for each of {@code ids} that has one. */
+    public static Map<Long, String> stored(RedisDeployment redis, Collection<Long> ids) {
+        Map<Long, String> stored = new HashMap<>();
+        for (long id : ids) {
+            Object value = redis.call("GET", RedisKeys.RESULT_PREFIX + id);
+            if (value != null) {
+                stored.put(id, (String) value);
+            }
+        }
+        return stored;
+    }
+
+    /** Whether {@code id} has a stored outcome. */
+    public static boolean hasOutcome(RedisDeployment redis, long id) {
+        return (Long) redis.call("EXISTS", RedisKeys.RESULT_PREFIX + id) == 1L;
+    }
+
+    /** Entries pending in the workers' group, by query stream (streams that do not exist are left out). */
+    public static Map<String, Long> pending(RedisDeployment redis) {
+        Map<String, Long> pending = new HashMap<>();
+        for (String stream : RedisKeys.QUERY_STREAMS) {
+            if ((Long) redis.call("EXISTS", stream) == 0L) {
+                continue;
+            }
+            List<?> summary = (List<?>) redis.call("XPENDING", stream, RedisKeys.WORKER_GROUP);
+            pending.put(stream, (Long) summary.getFirst());
+        }
+        return pending;
+    }
+
+    /**
+     * The {@code host:port} of every node of {@code redis} to watch with {@link OutcomeObserver}: the server, or a
+     * cluster's primaries and replicas as the cluster reports them when asked.
+     */
+    public static Supplier<List<String>> nodes(RedisDeployment redis) {
+        return switch (redis) {
+            case TestRedis one -> () -> List.of(one.host() + ":" + one.port());
+            case TestRedisCluster cluster ->
+                () -> Stream.concat(cluster.primaries().stream(), cluster.replicas().stream())
+                        .toList();
+            default -> throw new IllegalArgumentException("no node list for " + redis);
+        };
+    }
+}
