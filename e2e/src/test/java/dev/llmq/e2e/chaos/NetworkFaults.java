@@ -1,0 +1,90 @@
+package dev.llmq.e2e.chaos;
+
+import dev.llmq.e2e.Cluster;
+import dev.llmq.e2e.SimulatorLog;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Network faults between services and Redis for a chaos run, through each service's own {@link FaultProxy}: each
+ * fault hits the given proxies, lasts, heals, and is recorded on the {@link ChaosTimeline}.
+ *
+ * <p>A fault on a worker's link may make a query's LLM call count twice without any bug: the worker cannot store the
+ * answer or refresh its entry, another worker reclaims the entry and calls again (processing is at-least-once). So
+ * calls in flight when such a fault begins, and calls arriving in its first second (their worker had taken the
+ * query just before), are excused from the maximum attempts, one repeat each. Faults on api links excuse nothing.
+ */
+public final class NetworkFaults {
+
+    /** How long after a fault begins a call may still arrive from a worker that took its query just before. */
+    private static final Duration STRAGGLERS = Duration.ofSeconds(1);
+
+    private final Cluster cluster;
+    private final ChaosTimeline timeline;
+
+    public NetworkFaults(Cluster cluster, ChaosTimeline timeline) {
+        this.cluster = cluster;
+        this.timeline = timeline;
+    }
+
+    /** Every chunk between the services and Redis held {@code each} way for {@code lasting}. */
+    public void delay(List<Link> links, Duration each, Duration lasting) {
+        inject("delay", links, lasting, proxy -> proxy.delay(each, each));
+    }
+
+    /** Nothing passes for {@code lasting} (open connections stay open, new ones are accepted), then all flows. */
+    public void blackhole(List<Link> links, Duration lasting) {
+        inject("blackhole", links, lasting, FaultProxy::blackhole);
+    }
+
+    /** Every open connection reset (RST); new ones are accepted at once. */
+    public void reset(List<Link> links) {
+        inject("reset", links, Duration.ZERO, proxy -> requireSome(proxy, proxy.resetConnections()));
+    }
+
+    /** Every open connection reset and new ones refused for {@code lasting}: Redis is unreachable, then back. */
+    public void cutOff(List<Link> links, Duration lasting) {
+        inject("cut-off", links, lasting, proxy -> {
+            proxy.refuse();
+            requireSome(proxy, proxy.resetConnections());
+        });
+    }
+
+    private void inject(String kind, List<Link> links, Duration lasting, Consumer<FaultProxy> fault) {
+        long start = System.currentTimeMillis();
+        boolean workers = links.stream().anyMatch(Link::worker);
+        if (workers) {
+            excuse(call -> !call.completed());
+        }
+        links.forEach(link -> fault.accept(link.proxy()));
+        ChaosFaults.hold(lasting);
+        links.forEach(link -> link.proxy().heal());
+        if (workers) {
+            ChaosFaults.hold(STRAGGLERS.minus(Duration.ofMillis(System.currentTimeMillis() - start)));
+            excuse(call -> call.arrivedAtMillis() >= start && call.arrivedAtMillis() <= start + STRAGGLERS.toMillis());
+        }
+        String targets = links.stream().map(Link::name).collect(Collectors.joining("+"));
+        timeline.record(kind, targets, start);
+    }
+
+    private void excuse(java.util.function.Predicate<SimulatorLog.Call> affected) {
+        for (SimulatorLog.Call call : SimulatorLog.read(cluster).calls()) {
+            int index = ChaosLoad.indexOf(call.prompt());
+            if (index >= 0 && affected.test(call)) {
+                timeline.excuseCall(call.sequence(), index);
+            }
+        }
+    }
+
+    /** A reset that found no connection to reset would prove nothing: the service does not use its proxy. */
+    private static void requireSome(FaultProxy proxy, int reset) {
+        if (reset == 0) {
+            throw new IllegalStateException(proxy + " had no connection to reset");
+        }
+    }
+
+    /** One service's way to Redis: its name in the report, its proxy, and whether it is a worker. */
+    public record Link(String name, FaultProxy proxy, boolean worker) {}
+}
