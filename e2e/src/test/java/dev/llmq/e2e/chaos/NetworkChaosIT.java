@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,22 +48,25 @@ class NetworkChaosIT {
     private static final List<NetworkFaults.Link> workerLinks = new ArrayList<>();
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         TestRedis redis = server.redis();
         cluster = new Cluster(redis);
         for (int i = 0; i < 4; i++) {
             proxies.add(FaultProxy.start(redis.host(), redis.port()));
         }
-        CompletableFuture<Cluster.Api> a = CompletableFuture.supplyAsync(() -> startApi(proxies.get(0)));
-        CompletableFuture<Cluster.Api> b = CompletableFuture.supplyAsync(() -> startApi(proxies.get(1)));
-        cluster.startSimulator(
-                Duration.ofMillis(200),
-                "--llmq.simulator.per-token-delay=20ms",
-                "--llmq.simulator.request-log.capacity=1000000");
-        CompletableFuture<ServiceProcess> c = CompletableFuture.supplyAsync(() -> startWorker(proxies.get(2), "a"));
-        CompletableFuture<ServiceProcess> d = CompletableFuture.supplyAsync(() -> startWorker(proxies.get(3), "b"));
-        apis.addAll(List.of(a.join(), b.join()));
-        workers.addAll(List.of(c.join(), d.join()));
+        // in parallel, on threads of their own (the common pool may have a single thread on a small machine)
+        try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Cluster.Api> a = starting.submit(() -> startApi(proxies.get(0)));
+            Future<Cluster.Api> b = starting.submit(() -> startApi(proxies.get(1)));
+            cluster.startSimulator(
+                    Duration.ofMillis(200),
+                    "--llmq.simulator.per-token-delay=20ms",
+                    "--llmq.simulator.request-log.capacity=1000000");
+            Future<ServiceProcess> c = starting.submit(() -> startWorker(proxies.get(2), "a"));
+            Future<ServiceProcess> d = starting.submit(() -> startWorker(proxies.get(3), "b"));
+            apis.addAll(List.of(a.get(), b.get()));
+            workers.addAll(List.of(c.get(), d.get()));
+        }
         apiLinks.add(new NetworkFaults.Link("api-a", proxies.get(0), false));
         apiLinks.add(new NetworkFaults.Link("api-b", proxies.get(1), false));
         workerLinks.add(new NetworkFaults.Link("worker-a", proxies.get(2), true));
@@ -199,6 +204,6 @@ class NetworkChaosIT {
     }
 
     private static void pause() {
-        ChaosFaults.hold(Duration.ofSeconds(2));
+        ChaosFaults.hold(Duration.ofMillis(1_500));
     }
 }

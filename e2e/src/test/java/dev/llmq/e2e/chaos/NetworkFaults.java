@@ -1,7 +1,6 @@
 package dev.llmq.e2e.chaos;
 
 import dev.llmq.e2e.Cluster;
-import dev.llmq.e2e.SimulatorLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -56,26 +55,17 @@ public final class NetworkFaults {
         long start = System.currentTimeMillis();
         boolean workers = links.stream().anyMatch(Link::worker);
         if (workers) {
-            excuse(call -> !call.completed());
+            CallExcuses.excuse(cluster, timeline, CallExcuses.inFlight());
         }
         links.forEach(link -> fault.accept(link.proxy()));
         ChaosFaults.hold(lasting);
         links.forEach(link -> link.proxy().heal());
         if (workers) {
             ChaosFaults.hold(STRAGGLERS.minus(Duration.ofMillis(System.currentTimeMillis() - start)));
-            excuse(call -> call.arrivedAtMillis() >= start && call.arrivedAtMillis() <= start + STRAGGLERS.toMillis());
+            CallExcuses.excuse(cluster, timeline, CallExcuses.arrivedBetween(start, start + STRAGGLERS.toMillis()));
         }
         String targets = links.stream().map(Link::name).collect(Collectors.joining("+"));
         timeline.record(kind, targets, start);
-    }
-
-    private void excuse(java.util.function.Predicate<SimulatorLog.Call> affected) {
-        for (SimulatorLog.Call call : SimulatorLog.read(cluster).calls()) {
-            int index = ChaosLoad.indexOf(call.prompt());
-            if (index >= 0 && affected.test(call)) {
-                timeline.excuseCall(call.sequence(), index);
-            }
-        }
     }
 
     /** A reset that found no connection to reset would prove nothing: the service does not use its proxy. */
