@@ -94,9 +94,10 @@ class ClusterChaosIT {
             summary = run.finish(Duration.ofSeconds(60));
             System.out.printf(
                     "cluster chaos: %d s of load and draining; %d submissions refused or failed (while a slot had no"
-                            + " primary), %d skipped%n",
+                            + " primary), none accepted for %d ms at most, %d skipped%n",
                     (System.nanoTime() - started) / 1_000_000_000L,
                     run.load().refused(),
+                    ClusterFaults.longestWithoutAcceptance(run.load().accepted()),
                     run.load().skipped());
         }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.llmq.e2e.Cluster;
 import dev.llmq.shared.testing.TestRedisCluster;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -91,5 +92,18 @@ public final class ClusterFaults {
         nodes.awaitHealthy(Duration.ofSeconds(30));
         timeline.record("restart-node", node, start);
         return System.currentTimeMillis() - start;
+    }
+
+    /** The longest time between two accepted submissions (ms): how long clients could not submit at all. */
+    public static long longestWithoutAcceptance(List<ChaosLoad.Accepted> accepted) {
+        long[] times = accepted.stream()
+                .mapToLong(ChaosLoad.Accepted::acceptedAtMillis)
+                .sorted()
+                .toArray();
+        long longest = 0;
+        for (int i = 1; i < times.length; i++) {
+            longest = Math.max(longest, times[i] - times[i - 1]);
+        }
+        return longest;
     }
 }
