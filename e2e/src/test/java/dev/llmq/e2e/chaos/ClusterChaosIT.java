@@ -46,8 +46,9 @@ class ClusterChaosIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = new Cluster(redis.redis());
-        // in parallel, on threads of their own (the common pool may have a single thread on a small machine)
-        try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
+        // two at a time beside the simulator: JVMs starting all at once on a small, busy machine take longer in all
+        try (ExecutorService starting =
+                Executors.newFixedThreadPool(2, Thread.ofVirtual().factory())) {
             Future<Cluster.Api> a = starting.submit(() -> cluster.startApi());
             Future<Cluster.Api> b = starting.submit(() -> cluster.startApi());
             cluster.startSimulator(

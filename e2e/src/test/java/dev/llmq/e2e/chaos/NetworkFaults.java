@@ -1,5 +1,7 @@
 package dev.llmq.e2e.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.llmq.e2e.Cluster;
 import java.time.Duration;
 import java.util.List;
@@ -40,14 +42,15 @@ public final class NetworkFaults {
 
     /** Every open connection reset (RST); new ones are accepted at once. */
     public void reset(List<Link> links) {
-        inject("reset", links, Duration.ZERO, proxy -> requireSome(proxy, proxy.resetConnections()));
+        links.forEach(NetworkFaults::awaitConnected);
+        inject("reset", links, Duration.ZERO, FaultProxy::resetConnections);
     }
 
     /** Every open connection reset and new ones refused for {@code lasting}: Redis is unreachable, then back. */
     public void cutOff(List<Link> links, Duration lasting) {
         inject("cut-off", links, lasting, proxy -> {
             proxy.refuse();
-            requireSome(proxy, proxy.resetConnections());
+            proxy.resetConnections();
         });
     }
 
@@ -68,11 +71,11 @@ public final class NetworkFaults {
         timeline.record(kind, targets, start);
     }
 
-    /** A reset that found no connection to reset would prove nothing: the service does not use its proxy. */
-    private static void requireSome(FaultProxy proxy, int reset) {
-        if (reset == 0) {
-            throw new IllegalStateException(proxy + " had no connection to reset");
-        }
+    /** A reset of no connection would prove nothing: waits for the service to be connected (again). */
+    private static void awaitConnected(Link link) {
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> link.proxy().openConnections() > 0);
     }
 
     /** One service's way to Redis: its name in the report, its proxy, and whether it is a worker. */
