@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmq.e2e.Cluster;
+import dev.llmq.e2e.SimulatorLog;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.shared.testing.ServiceProcess;
@@ -20,7 +21,10 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -32,10 +36,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>One round of faults by default (CI); {@code -Dllmq.chaos.duration=PT10M} goes on with random ones: the soak.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkChaosIT {
 
     private static final int MAX_ATTEMPTS = 3;
     private static final Duration RECLAIM_AFTER = Duration.ofSeconds(2);
+    private static final Duration FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(2);
 
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
@@ -83,6 +89,42 @@ class NetworkChaosIT {
     }
 
     @Test
+    @Order(1)
+    void aRetryThatCannotBeScheduledWhileRedisIsUnreachableIsScheduledOnceItIsBackNotForgottenAndRepeated() {
+        String tag = "outage#" + System.nanoTime();
+        // no token within the workers' first-token timeout: a retryable failure, with no answer pieces to publish
+        String prompt = "a retry through an outage " + tag + " [[fault:stall-before-first-byte;seconds=30]]";
+        long id = cluster.submit(apis.getFirst(), prompt);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> callsOf(tag).stream().anyMatch(call -> !call.completed()));
+
+        // the workers' links fall silent, the attempt fails, its retry is sent into the silence, then the links reset:
+        // the retry never reached Redis, as when a Redis Cluster primary dies with commands in flight
+        workerLinks.forEach(link -> link.proxy().blackhole());
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> workers.stream()
+                        .anyMatch(worker -> worker.output().contains("query=" + id + " attempt 1 failed")));
+        ChaosFaults.hold(Duration.ofMillis(300));
+        workerLinks.forEach(link -> {
+            link.proxy().refuse();
+            link.proxy().resetConnections();
+        });
+        // long enough for an entry whose failed attempt was forgotten to be reclaimed once Redis is back
+        ChaosFaults.hold(RECLAIM_AFTER.plusSeconds(1));
+        workerLinks.forEach(link -> link.proxy().heal());
+
+        cluster.awaitOutcomes(List.of(id), Duration.ofSeconds(60));
+        assertThat(cluster.result(apis.getFirst(), id, "0").body()).contains("\"status\":\"failed\"", "\"attempts\":3");
+        assertThat(callsOf(tag)).as("LLM calls of the query").hasSize(MAX_ATTEMPTS);
+        assertThat(workers.stream().map(ServiceProcess::output))
+                .as("a worker kept trying to schedule the retry while Redis was unreachable")
+                .anySatisfy(output -> assertThat(output).contains("query=" + id + " cannot schedule its retry yet"));
+    }
+
+    @Test
+    @Order(2)
     void everyAcceptedQueryEndsOnceWhileLinksToRedisAreSlowSilentResetAndCutOff() {
         ChaosLoad.Settings settings = new ChaosLoad.Settings(
                 10,
@@ -159,6 +201,12 @@ class NetworkChaosIT {
         }
     }
 
+    private static List<SimulatorLog.Call> callsOf(String tag) {
+        return SimulatorLog.read(cluster).calls().stream()
+                .filter(call -> call.prompt().contains(tag))
+                .toList();
+    }
+
     private static Cluster.Api startApi(FaultProxy proxy) {
         return cluster.startApi(Map.of("REDIS_URL", "redis://" + proxy.address()));
     }
@@ -172,7 +220,8 @@ class NetworkChaosIT {
                 "--llmq.worker.reap-interval=500ms",
                 "--llmq.worker.retry-initial-delay=200ms",
                 "--llmq.worker.retry-max-delay=1s",
-                "--llmq.worker.max-in-flight=64");
+                "--llmq.worker.max-in-flight=64",
+                "--llmq.llm.first-token-timeout=" + FIRST_TOKEN_TIMEOUT.toMillis() + "ms");
     }
 
     /** Waits until the consumer holds entries on the normal-priority stream, so that a fault on its link matters. */
