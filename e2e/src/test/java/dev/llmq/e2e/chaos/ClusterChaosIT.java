@@ -159,6 +159,6 @@ class ClusterChaosIT {
     }
 
     private static void pause() {
-        ChaosFaults.hold(Duration.ofSeconds(3));
+        ChaosFaults.hold(Duration.ofSeconds(2));
     }
 }

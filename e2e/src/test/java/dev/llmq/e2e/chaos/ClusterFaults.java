@@ -41,9 +41,9 @@ public final class ClusterFaults {
 
         @Override
         public String toString() {
-            return "primary " + killed + " killed; replica " + promoted + " promoted after " + promotedAfterMillis
-                    + " ms (" + (forced ? "forced with CLUSTER FAILOVER FORCE" : "automatic") + "), cluster ok after "
-                    + okAfterMillis + " ms";
+            return "primary " + killed + " killed; replica " + promoted + " seen as its successor after "
+                    + promotedAfterMillis + " ms (" + (forced ? "forced with CLUSTER FAILOVER FORCE" : "automatic")
+                    + "), every node agreeing and ok after " + okAfterMillis + " ms";
         }
     }
 

@@ -140,7 +140,7 @@ class NetworkChaosIT {
         try (ChaosRun run = ChaosRun.start(cluster, server.redis(), urls(), settings, MAX_ATTEMPTS)) {
             NetworkFaults faults = new NetworkFaults(cluster, run.timeline());
             pause();
-            faults.delay(everyone, Duration.ofMillis(150), Duration.ofSeconds(4));
+            faults.delay(everyone, Duration.ofMillis(150), Duration.ofSeconds(3));
             pause();
             faults.reset(List.of(workerLinks.get(0)));
             pause();
@@ -149,7 +149,7 @@ class NetworkChaosIT {
             faults.blackhole(
                     List.of(workerLinks.get(0)), RECLAIM_AFTER.multipliedBy(2).plusSeconds(1));
             pause();
-            faults.blackhole(List.of(apiLinks.get(0)), Duration.ofSeconds(4));
+            faults.blackhole(List.of(apiLinks.get(0)), Duration.ofSeconds(3));
             pause();
             faults.reset(List.of(apiLinks.get(1)));
             pause();
@@ -257,6 +257,6 @@ class NetworkChaosIT {
     }
 
     private static void pause() {
-        ChaosFaults.hold(Duration.ofMillis(1_500));
+        ChaosFaults.hold(Duration.ofSeconds(1));
     }
 }
