@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class Cluster implements AutoCloseable {
 
-    static final Duration STARTUP = Duration.ofSeconds(60);
+    // generous: a JVM starting next to a few others on a loaded 2-core machine has taken 95 s
+    static final Duration STARTUP = Duration.ofSeconds(150);
 
     private final RedisDeployment redis;
     // services may be started from several threads at once, to start in parallel

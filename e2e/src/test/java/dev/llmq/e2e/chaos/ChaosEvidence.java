@@ -11,7 +11,7 @@ import java.util.Map;
  * @param stored the outcome JSON stored at the end, by query id (no entry: none stored)
  * @param seen what {@link OutcomeObserver} saw of each query's outcome writes, by query id
  * @param llmCalls the LLM calls the simulator received, by load index
- * @param repeatAllowances calls beyond the maximum attempts a fault may have caused, by load index
+ * @param repeatAllowances calls beyond the maximum attempts a fault may have caused, by query id
  * @param maxAttempts the workers' {@code LLMQ_WORKER_MAX_ATTEMPTS}
  * @param pending entries still pending in the workers' group, by stream
  * @param unboundedKeys keys that neither expire nor belong to a known bounded set, each with what is wrong
@@ -23,7 +23,7 @@ public record ChaosEvidence(
         Map<Long, String> stored,
         Map<Long, OutcomeObserver.Seen> seen,
         Map<Integer, Integer> llmCalls,
-        Map<Integer, Integer> repeatAllowances,
+        Map<Long, Integer> repeatAllowances,
         int maxAttempts,
         Map<String, Long> pending,
         List<String> unboundedKeys,

@@ -2,15 +2,19 @@ package dev.llmq.e2e.chaos;
 
 import dev.llmq.e2e.Cluster;
 import dev.llmq.e2e.SimulatorLog;
+import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.ServiceProcess;
 import dev.llmq.shared.testing.TestRedis;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The faults of a chaos run, each recorded on the {@link ChaosTimeline} with what it may excuse: LLM calls cut off
- * by a dead or frozen worker may be repeated (one more call each), and a kill -9 of Redis opens a durability gap.
+ * The faults of a chaos run, each recorded on the {@link ChaosTimeline} with what it may excuse: a query in progress
+ * when a worker dies or freezes, or Redis goes away, may be called once more (its attempt may have been made but not
+ * recorded), and a kill -9 of Redis opens a durability gap.
  */
 public final class ChaosFaults {
 
@@ -22,19 +26,22 @@ public final class ChaosFaults {
     public static final Duration REDIS_WRITE_POSTPONEMENT = Duration.ofMillis(2_500);
 
     private final Cluster cluster;
+    private final RedisDeployment redis;
     private final ChaosTimeline timeline;
 
-    public ChaosFaults(Cluster cluster, ChaosTimeline timeline) {
+    public ChaosFaults(Cluster cluster, RedisDeployment redis, ChaosTimeline timeline) {
         this.cluster = cluster;
+        this.redis = redis;
         this.timeline = timeline;
     }
 
     /** kill -9 of a worker, then a fresh one from {@code restart}; returns the new worker. */
     public ServiceProcess killWorker(ServiceProcess worker, Supplier<ServiceProcess> restart) {
         long start = System.currentTimeMillis();
-        excuseCallsInFlight();
+        Set<Long> inProgress = RedisAudit.inProgress(redis);
         worker.kill();
-        excuseCallsCutSince(start);
+        inProgress.addAll(RedisAudit.inProgress(redis));
+        timeline.excuseQueries(inProgress);
         ServiceProcess restarted = restart.get();
         timeline.record("kill-worker", worker.toString(), start);
         return restarted;
@@ -54,14 +61,14 @@ public final class ChaosFaults {
      * kill -9 of redis-server, then a restart on its port and folder (replaying its append-only file) after {@code
      * down}. Opens a durability gap from {@link #REDIS_WRITE_POSTPONEMENT} before the kill until Redis answers again.
      */
-    public void killRedis(TestRedis redis, Duration down) {
+    public void killRedis(TestRedis server, Duration down) {
         long start = System.currentTimeMillis();
-        excuseCallsInFlight();
-        redis.kill();
+        excuseQueriesInProgress();
+        server.kill();
         hold(down);
-        redis.restart();
+        server.restart();
         timeline.durabilityGap(start - REDIS_WRITE_POSTPONEMENT.toMillis(), System.currentTimeMillis());
-        timeline.record("kill-redis", redis.toString(), start);
+        timeline.record("kill-redis", server.toString(), start);
     }
 
     /**
@@ -70,40 +77,24 @@ public final class ChaosFaults {
      */
     public void zombie(ServiceProcess worker, Duration frozen) {
         long start = System.currentTimeMillis();
-        excuseCallsInFlight();
         worker.suspend();
-        excuseCallsCutSince(start);
+        excuseQueriesInProgress();
         hold(frozen);
-        long resumed = System.currentTimeMillis();
         worker.resume();
-        // calls the zombie had begun but not yet sent when it froze reach the simulator just after it wakes
-        hold(Duration.ofSeconds(1));
-        excuse(call -> call.arrivedAtMillis() >= resumed);
         timeline.record("zombie-worker", worker.toString(), start);
     }
 
-    /** Excuses every call the simulator is answering now: its caller is about to die or freeze. */
-    public void excuseCallsInFlight() {
-        excuse(call -> !call.completed());
-    }
-
-    /** Excuses every call that arrived since {@code sinceMillis} and is still open or was cut off, after a fault. */
-    public void excuseCallsCutSince(long sinceMillis) {
-        excuse(call -> call.arrivedAtMillis() >= sinceMillis && (!call.completed() || call.clientDisconnected()));
-    }
-
-    private void excuse(java.util.function.Predicate<SimulatorLog.Call> cutOff) {
-        for (SimulatorLog.Call call : SimulatorLog.read(cluster).calls()) {
-            int index = ChaosLoad.indexOf(call.prompt());
-            if (index >= 0 && cutOff.test(call)) {
-                timeline.excuseCall(call.sequence(), index);
-            }
-        }
+    /**
+     * Allows every query in progress now (pending in the workers' group) one call more than the maximum attempts:
+     * call it just before or after a fault that may cost a worker what it was doing.
+     */
+    public void excuseQueriesInProgress() {
+        timeline.excuseQueries(RedisAudit.inProgress(redis));
     }
 
     /** The LLM calls the simulator received, by load index. */
     public Map<Integer, Integer> llmCalls() {
-        Map<Integer, Integer> calls = new java.util.HashMap<>();
+        Map<Integer, Integer> calls = new HashMap<>();
         for (SimulatorLog.Call call : SimulatorLog.read(cluster).calls()) {
             int index = ChaosLoad.indexOf(call.prompt());
             if (index >= 0) {

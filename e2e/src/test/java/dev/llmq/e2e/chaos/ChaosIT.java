@@ -11,15 +11,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * llmq's guarantees while things break under sustained load: two api replicas, three workers and the simulator (with
+ * llmq's guarantees while things break under sustained load: two api replicas, two workers and the simulator (with
  * 5xx, 429s, resets and slow answers) on one Redis with an append-only file fsynced every second. During the load:
  * kill -9 of a worker, of an api replica and of redis-server, each restarted, and a zombie worker frozen past its
  * reclaim time. Then the load stops, the system drains, and {@link ChaosInvariants} checks every accepted query.
@@ -38,10 +41,8 @@ class ChaosIT {
     private static Cluster cluster;
     private static final List<Cluster.Api> apis = new ArrayList<>();
     private static final List<ServiceProcess> workers = new ArrayList<>();
-    private static final java.util.Map<ServiceProcess, String> consumers =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicInteger workersStarted =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final Map<ServiceProcess, String> consumers = new ConcurrentHashMap<>();
+    private static final AtomicInteger workersStarted = new AtomicInteger();
 
     @BeforeAll
     static void start() {
@@ -56,7 +57,6 @@ class ChaosIT {
         addRunWideFault("502", 0.04, 1);
         addRunWideFault("reset", 0.02, 2);
         List<CompletableFuture<ServiceProcess>> started = List.of(
-                CompletableFuture.supplyAsync(ChaosIT::startWorker),
                 CompletableFuture.supplyAsync(ChaosIT::startWorker),
                 CompletableFuture.supplyAsync(ChaosIT::startWorker));
         started.forEach(worker -> workers.add(worker.join()));
@@ -75,13 +75,7 @@ class ChaosIT {
     void everyAcceptedQueryEndsOnceThroughKillsOfWorkersApisAndRedisAndAZombieWorker() {
         Duration soak = soakDuration();
         Random random = new Random(7);
-        ChaosLoad.Settings settings = new ChaosLoad.Settings(
-                10,
-                200,
-                0.3,
-                new ChaosWaiter.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                ChaosIT::prompt,
-                7);
+        ChaosLoad.Settings settings = ChaosLoad.Settings.steady(10);
         long started = System.nanoTime();
         ChaosSummary summary;
         ServiceProcess zombie;
@@ -122,8 +116,8 @@ class ChaosIT {
         assertThat(summary.accepted()).as("queries accepted under load").isGreaterThan(100);
         assertThat(summary.waiters()).as("clients that waited").isGreaterThan(20);
         assertThat(zombie.output())
-                .as("the zombie's late results were discarded, not stored")
-                .containsAnyOf("an earlier outcome stands", "was claimed by another worker");
+                .as("the zombie finished queries others had answered meanwhile, and its late results were discarded")
+                .contains("an earlier outcome stands");
     }
 
     private static ServiceProcess startWorker() {
@@ -146,37 +140,21 @@ class ChaosIT {
         workers.set(which, faults.killWorker(workers.get(which), ChaosIT::startWorker));
     }
 
-    /** Freezes a worker that holds queries past the reclaim time, then lets it go on; returns it. */
+    /** Freezes a worker holding a few queries for well past the reclaim time, then lets it go on; returns it. */
     private static ServiceProcess freezeRandomWorker(ChaosFaults faults, Random random) {
         ServiceProcess zombie = workers.get(random.nextInt(workers.size()));
         String consumer = consumers.get(zombie);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> holdsEntries(consumer));
-        faults.zombie(zombie, RECLAIM_AFTER.multipliedBy(2).plusSeconds(1));
+                .until(() -> entriesHeldBy(consumer) >= 3);
+        faults.zombie(zombie, RECLAIM_AFTER.multipliedBy(4));
         return zombie;
     }
 
-    /** Whether the consumer has entries pending on the normal-priority stream. */
-    private static boolean holdsEntries(String consumer) {
+    private static int entriesHeldBy(String consumer) {
         List<?> pending = (List<?>) server.redis()
                 .call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "-", "+", "10", consumer);
-        return !pending.isEmpty();
-    }
-
-    /** Every 25th query fails at every attempt, every 10th answers slowly, one in 200 hits a 429; the rest answer. */
-    private static String prompt(int index) {
-        String prompt = "question " + ChaosLoad.tag(index);
-        if (index % 25 == 0) {
-            return prompt + " [[fault:503]]";
-        }
-        if (index % 10 == 3) {
-            return prompt + " [[fault:slow-stream;per-token=300ms]]";
-        }
-        if (index % 200 == 7) {
-            return prompt + " [[fault:429;retry-after=1]]";
-        }
-        return prompt;
+        return pending.size();
     }
 
     private static void addRunWideFault(String fault, double probability, long seed) {

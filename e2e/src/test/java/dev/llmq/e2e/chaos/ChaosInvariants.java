@@ -45,7 +45,7 @@ public final class ChaosInvariants {
         }
         report(violations, lost, "accepted queries without an outcome");
 
-        List<Long> duplicates = new ArrayList<>();
+        List<String> duplicates = new ArrayList<>();
         List<Long> overwritten = new ArrayList<>();
         List<Long> rewrittenInGap = new ArrayList<>();
         for (long id : firstAcceptance.keySet()) {
@@ -60,7 +60,7 @@ public final class ChaosInvariants {
                 rewrittenInGap.add(id);
             } else {
                 if (twice) {
-                    duplicates.add(id);
+                    duplicates.add(id + " (" + seen.writes() + " writes, " + seen.publishes() + " messages)");
                 }
                 if (replaced) {
                     overwritten.add(id);
@@ -70,15 +70,18 @@ public final class ChaosInvariants {
         report(violations, duplicates, "queries whose outcome was written or published more than once");
         report(violations, overwritten, "queries whose stored outcome differs from the first one published");
 
-        List<Long> overMax = new ArrayList<>();
+        List<String> overMax = new ArrayList<>();
         for (ChaosLoad.Accepted query : firstAcceptance.values()) {
             int calls = evidence.llmCalls().getOrDefault(query.index(), 0);
-            int allowed = evidence.maxAttempts() + evidence.repeatAllowances().getOrDefault(query.index(), 0);
+            int allowed = evidence.maxAttempts() + evidence.repeatAllowances().getOrDefault(query.id(), 0);
             if (calls > allowed) {
-                overMax.add(query.id());
+                overMax.add(query.id() + " (" + calls + " calls, " + allowed + " allowed)");
             }
         }
-        report(violations, overMax, "queries with more LLM calls than the maximum attempts (and cut-off calls)");
+        report(
+                violations,
+                overMax,
+                "queries with more LLM calls than the maximum attempts (plus one per fault that caught them in progress)");
 
         long orphaned =
                 evidence.pending().values().stream().mapToLong(Long::longValue).sum();
@@ -132,10 +135,14 @@ public final class ChaosInvariants {
                 violations);
     }
 
-    private static void report(List<String> violations, List<Long> ids, String what) {
-        if (!ids.isEmpty()) {
-            violations.add(ids.size() + " " + what + ", e.g. "
-                    + ids.stream().sorted().limit(SAMPLES).toList());
+    private static void report(List<String> violations, List<?> queries, String what) {
+        if (!queries.isEmpty()) {
+            violations.add(queries.size() + " " + what + ", e.g. "
+                    + queries.stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .limit(SAMPLES)
+                            .toList());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +47,22 @@ public final class ChaosLoad implements AutoCloseable {
             double waiterShare,
             ChaosWaiter.Settings waiter,
             IntFunction<String> prompts,
-            long seed) {}
+            long seed) {
+
+        /**
+         * {@code queriesPerSecond} of {@link #mixedPrompt} prompts, at most 200 POSTs open, 30 % of the queries
+         * waited for with {@code wait=3s} (a 202 within 8 s is timely; failed requests retried for 30 s).
+         */
+        public static Settings steady(double queriesPerSecond) {
+            return new Settings(
+                    queriesPerSecond,
+                    200,
+                    0.3,
+                    new ChaosWaiter.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(30)),
+                    ChaosLoad::mixedPrompt,
+                    7);
+        }
+    }
 
     /** A query that got a 2xx: its load index, the id it was given, and when the reply came (epoch ms). */
     public record Accepted(int index, long id, long acceptedAtMillis, String replica) {}
@@ -91,6 +107,25 @@ public final class ChaosLoad implements AutoCloseable {
         return "chaos#" + index;
     }
 
+    /**
+     * A prompt with simulator faults of its own: every 25th fails with a 503 at every attempt (so it takes exactly the
+     * maximum attempts), every 10th streams slowly (300 ms a token, so workers hold calls when they die), one in 200
+     * gets a 429 with {@code Retry-After: 1} (which pauses every worker's calls); the rest are answered.
+     */
+    public static String mixedPrompt(int index) {
+        String prompt = "question " + tag(index);
+        if (index % 25 == 0) {
+            return prompt + " [[fault:503]]";
+        }
+        if (index % 10 == 3) {
+            return prompt + " [[fault:slow-stream;per-token=300ms]]";
+        }
+        if (index % 200 == 7) {
+            return prompt + " [[fault:429;retry-after=1]]";
+        }
+        return prompt;
+    }
+
     /** The load index a prompt carries, or -1. */
     public static int indexOf(String prompt) {
         Matcher matcher = INDEX.matcher(prompt);
@@ -103,7 +138,7 @@ public final class ChaosLoad implements AutoCloseable {
         while (running) {
             long now = System.nanoTime();
             if (now < due) {
-                java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+                LockSupport.parkNanos(due - now);
                 continue;
             }
             due += intervalNanos;

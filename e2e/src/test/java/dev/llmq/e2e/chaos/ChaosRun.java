@@ -1,12 +1,18 @@
 package dev.llmq.e2e.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.llmq.e2e.Cluster;
 import dev.llmq.shared.testing.RedisDeployment;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One chaos run on any {@link RedisDeployment} and any set of api replicas and workers a {@link Cluster} started:
@@ -36,13 +42,14 @@ public final class ChaosRun implements AutoCloseable {
     private ChaosRun(
             Cluster cluster,
             RedisDeployment redis,
+            Supplier<List<String>> nodes,
             List<String> replicaUrls,
             ChaosLoad.Settings settings,
             int maxAttempts) {
         this.redis = redis;
         this.maxAttempts = maxAttempts;
-        this.faults = new ChaosFaults(cluster, timeline);
-        this.observer = OutcomeObserver.start(RedisAudit.nodes(redis));
+        this.faults = new ChaosFaults(cluster, redis, timeline);
+        this.observer = OutcomeObserver.start(nodes);
         this.load = ChaosLoad.start(replicaUrls, settings);
     }
 
@@ -56,7 +63,22 @@ public final class ChaosRun implements AutoCloseable {
             List<String> replicaUrls,
             ChaosLoad.Settings settings,
             int maxAttempts) {
-        return new ChaosRun(cluster, redis, replicaUrls, settings, maxAttempts);
+        return new ChaosRun(cluster, redis, RedisAudit.nodes(redis), replicaUrls, settings, maxAttempts);
+    }
+
+    /**
+     * As {@link #start(Cluster, RedisDeployment, List, ChaosLoad.Settings, int)}, with the Redis nodes to watch given
+     * ({@code host:port}), e.g. the servers behind a proxy the services talk through; {@code redis} must reach the
+     * same data directly, for the audit.
+     */
+    public static ChaosRun start(
+            Cluster cluster,
+            RedisDeployment redis,
+            Supplier<List<String>> nodes,
+            List<String> replicaUrls,
+            ChaosLoad.Settings settings,
+            int maxAttempts) {
+        return new ChaosRun(cluster, redis, nodes, replicaUrls, settings, maxAttempts);
     }
 
     public ChaosTimeline timeline() {
@@ -105,8 +127,7 @@ public final class ChaosRun implements AutoCloseable {
 
     private void awaitDrained(List<ChaosLoad.Accepted> accepted, Duration atMost) {
         long giveUpAt = System.nanoTime() + atMost.toNanos();
-        java.util.Set<Long> open =
-                accepted.stream().map(ChaosLoad.Accepted::id).collect(Collectors.toCollection(java.util.HashSet::new));
+        Set<Long> open = accepted.stream().map(ChaosLoad.Accepted::id).collect(Collectors.toCollection(HashSet::new));
         long lastProgress = System.nanoTime();
         while (!open.isEmpty() && System.nanoTime() < giveUpAt && System.nanoTime() - lastProgress < QUIET.toNanos()) {
             int before = open.size();
@@ -118,12 +139,11 @@ public final class ChaosRun implements AutoCloseable {
         }
         // entries of queries answered last are acknowledged just after their outcome is stored
         try {
-            org.awaitility.Awaitility.await()
-                    .atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptions()
                     .until(() -> RedisAudit.pending(redis).values().stream().allMatch(count -> count == 0));
-        } catch (org.awaitility.core.ConditionTimeoutException ex) {
+        } catch (ConditionTimeoutException ex) {
             // the invariants report what is still pending
         }
     }

@@ -2,13 +2,15 @@ package dev.llmq.e2e.chaos;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What a chaos run broke and when, for its report and for the invariants that depend on it: the faults in order, the
- * windows in which Redis may have lost acknowledged writes ({@link #durabilityGap}), and the LLM calls a fault may
- * have repeated ({@link #allowRepeatedCall}). Thread-safe: fault threads write while the load runs.
+ * windows in which Redis may have lost acknowledged writes ({@link #durabilityGap}), and the queries a fault caught in
+ * progress, which may be called once more ({@link #excuseQueries}). Thread-safe: fault threads write while the load runs.
  */
 public final class ChaosTimeline {
 
@@ -23,7 +25,7 @@ public final class ChaosTimeline {
 
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Window> durabilityGaps = new CopyOnWriteArrayList<>();
-    private final Map<Long, Integer> excusedCalls = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> repeatAllowances = new ConcurrentHashMap<>();
 
     /** Records a fault that ran from {@code startMillis} until now. */
     public void record(String kind, String target, long startMillis) {
@@ -40,12 +42,12 @@ public final class ChaosTimeline {
     }
 
     /**
-     * Excuses the simulator's call {@code sequence} (of the query of load index {@code index}) from the maximum
-     * attempts: a fault cut it off (its worker killed or frozen mid-call), and processing is at-least-once, so the
-     * query may be called once more. Excusing a call twice counts once.
+     * Allows each of these queries one LLM call more than the maximum attempts: a fault struck while it was in
+     * progress (its worker killed or frozen, or Redis gone, after a call but before its attempt was recorded), and
+     * processing is at-least-once. Call once per fault, with every query in progress then.
      */
-    public void excuseCall(long sequence, int index) {
-        excusedCalls.put(sequence, index);
+    public void excuseQueries(Set<Long> queryIds) {
+        queryIds.forEach(id -> repeatAllowances.merge(id, 1, Integer::sum));
     }
 
     public List<Fault> faults() {
@@ -56,16 +58,14 @@ public final class ChaosTimeline {
         return List.copyOf(durabilityGaps);
     }
 
-    /** How many of each load index's calls were excused. */
-    public Map<Integer, Integer> repeatAllowances() {
-        Map<Integer, Integer> allowances = new java.util.HashMap<>();
-        excusedCalls.values().forEach(index -> allowances.merge(index, 1, Integer::sum));
-        return allowances;
+    /** How many calls beyond the maximum attempts each query (by id) is allowed. */
+    public Map<Long, Integer> repeatAllowances() {
+        return Map.copyOf(repeatAllowances);
     }
 
     /** A short account of the faults, e.g. {@code kill-worker x2, zombie x1}. */
     public String describe() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         faults.forEach(fault -> counts.merge(fault.kind(), 1L, Long::sum));
         return counts.isEmpty()
                 ? "no faults"

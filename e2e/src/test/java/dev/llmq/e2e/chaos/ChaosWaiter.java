@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client waiting for one query's result with {@code GET /result?id=N&wait=W} on a random replica, as a client behind
@@ -18,7 +19,7 @@ import java.util.Random;
  * {@link Settings#slack()} of its request (the server held the request no longer than it said it would, give or take
  * a loaded machine). Anything else (a late {@code 202}, a {@code 404} for an accepted query, no answer at all) is not.
  */
-final class ChaosWaiter {
+public final class ChaosWaiter {
 
     /**
      * @param waitFor the {@code wait=} each request asks for
@@ -93,8 +94,7 @@ final class ChaosWaiter {
             if (System.nanoTime() > giveUpAt) {
                 return new Wait(id, Kind.FAILED, null, 0, requests, lastFailure);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(
-                    Duration.ofMillis(200).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
     }
 

@@ -83,7 +83,7 @@ class ClusterChaosIT {
         ChaosSummary summary;
         List<ClusterFaults.Failover> failovers = new ArrayList<>();
         try (ChaosRun run = ChaosRun.start(cluster, nodes, urls(), settings, MAX_ATTEMPTS)) {
-            ClusterFaults faults = new ClusterFaults(cluster, nodes, run.timeline(), run.observer());
+            ClusterFaults faults = new ClusterFaults(nodes, run.timeline(), run.observer());
             pause();
             failovers.add(faults.killPrimaryOf(RedisKeys.QUERY_STREAM, AUTOMATIC_FAILOVER));
             pause();

@@ -2,7 +2,6 @@ package dev.llmq.e2e.chaos;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.llmq.e2e.Cluster;
 import dev.llmq.shared.testing.TestRedisCluster;
 import java.time.Duration;
 import java.util.List;
@@ -16,20 +15,18 @@ import org.awaitility.core.ConditionTimeoutException;
  * <p>Replication is asynchronous, so writes the primary acknowledged just before it died may never have reached its
  * replica: the run opens a durability gap from {@link #UNREPLICATED} before the kill to as long after it (a reply
  * reaches the load's clock a little after the primary sent it), within which lost or repeated writes are counted
- * apart. LLM calls in flight at the kill, or arriving in the second after, may be repeated once.
+ * apart. Queries in progress at the kill may have their LLM call repeated once.
  */
 public final class ClusterFaults {
 
     /** How long before a primary's death it may have acknowledged writes its replica never got. */
     public static final Duration UNREPLICATED = Duration.ofSeconds(1);
 
-    private final Cluster cluster;
     private final TestRedisCluster nodes;
     private final ChaosTimeline timeline;
     private final OutcomeObserver observer;
 
-    public ClusterFaults(Cluster cluster, TestRedisCluster nodes, ChaosTimeline timeline, OutcomeObserver observer) {
-        this.cluster = cluster;
+    public ClusterFaults(TestRedisCluster nodes, ChaosTimeline timeline, OutcomeObserver observer) {
         this.nodes = nodes;
         this.timeline = timeline;
         this.observer = observer;
@@ -55,7 +52,7 @@ public final class ClusterFaults {
         String victim = nodes.primaryOf(key);
         String replica = nodes.replicasOf(victim).getFirst();
         long start = System.currentTimeMillis();
-        CallExcuses.excuse(cluster, timeline, CallExcuses.inFlight());
+        timeline.excuseQueries(RedisAudit.inProgress(nodes));
         nodes.kill(victim);
         boolean forced = false;
         try {
@@ -75,7 +72,6 @@ public final class ClusterFaults {
         nodes.awaitHealthy(Duration.ofSeconds(30));
         long ok = System.currentTimeMillis();
         timeline.durabilityGap(start - UNREPLICATED.toMillis(), start + UNREPLICATED.toMillis());
-        CallExcuses.excuse(cluster, timeline, CallExcuses.arrivedBetween(start, start + 1_000));
         observer.watchNewNodes();
         timeline.record("kill-primary", victim, start);
         return new Failover(victim, replica, forced, promoted - start, ok - start);

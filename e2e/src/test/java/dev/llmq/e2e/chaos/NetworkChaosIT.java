@@ -138,7 +138,7 @@ class NetworkChaosIT {
         long started = System.nanoTime();
         ChaosSummary summary;
         try (ChaosRun run = ChaosRun.start(cluster, server.redis(), urls(), settings, MAX_ATTEMPTS)) {
-            NetworkFaults faults = new NetworkFaults(cluster, run.timeline());
+            NetworkFaults faults = new NetworkFaults(server.redis(), run.timeline());
             pause();
             faults.delay(everyone, Duration.ofMillis(150), Duration.ofSeconds(3));
             pause();

@@ -2,7 +2,7 @@ package dev.llmq.e2e.chaos;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.llmq.e2e.Cluster;
+import dev.llmq.shared.testing.RedisDeployment;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,21 +12,19 @@ import java.util.stream.Collectors;
  * Network faults between services and Redis for a chaos run, through each service's own {@link FaultProxy}: each
  * fault hits the given proxies, lasts, heals, and is recorded on the {@link ChaosTimeline}.
  *
- * <p>A fault on a worker's link may make a query's LLM call count twice without any bug: the worker cannot store the
- * answer or refresh its entry, another worker reclaims the entry and calls again (processing is at-least-once). So
- * calls in flight when such a fault begins, and calls arriving in its first second (their worker had taken the
- * query just before), are excused from the maximum attempts, one repeat each. Faults on api links excuse nothing.
+ * <p>A fault on a worker's link may make a query's LLM call count twice without any bug: the worker cannot record the
+ * call's result or refresh its entry, another worker reclaims the entry and calls again (processing is at-least-once).
+ * So the queries in progress when such a fault begins are excused from the maximum attempts, one repeat each. Faults on
+ * api links excuse nothing.
  */
 public final class NetworkFaults {
 
-    /** How long after a fault begins a call may still arrive from a worker that took its query just before. */
-    private static final Duration STRAGGLERS = Duration.ofSeconds(1);
-
-    private final Cluster cluster;
+    private final RedisDeployment redis;
     private final ChaosTimeline timeline;
 
-    public NetworkFaults(Cluster cluster, ChaosTimeline timeline) {
-        this.cluster = cluster;
+    /** {@code redis} is reached directly, not through the proxies, to see which queries are in progress. */
+    public NetworkFaults(RedisDeployment redis, ChaosTimeline timeline) {
+        this.redis = redis;
         this.timeline = timeline;
     }
 
@@ -56,17 +54,12 @@ public final class NetworkFaults {
 
     private void inject(String kind, List<Link> links, Duration lasting, Consumer<FaultProxy> fault) {
         long start = System.currentTimeMillis();
-        boolean workers = links.stream().anyMatch(Link::worker);
-        if (workers) {
-            CallExcuses.excuse(cluster, timeline, CallExcuses.inFlight());
+        if (links.stream().anyMatch(Link::worker)) {
+            timeline.excuseQueries(RedisAudit.inProgress(redis));
         }
         links.forEach(link -> fault.accept(link.proxy()));
         ChaosFaults.hold(lasting);
         links.forEach(link -> link.proxy().heal());
-        if (workers) {
-            ChaosFaults.hold(STRAGGLERS.minus(Duration.ofMillis(System.currentTimeMillis() - start)));
-            CallExcuses.excuse(cluster, timeline, CallExcuses.arrivedBetween(start, start + STRAGGLERS.toMillis()));
-        }
         String targets = links.stream().map(Link::name).collect(Collectors.joining("+"));
         timeline.record(kind, targets, start);
     }

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +24,8 @@ import java.util.function.Supplier;
  * that a Redis Cluster's nodes (which all relay a {@code PUBLISH}) count one write once.
  *
  * <p>A connection lost while Redis is down is re-made (and the notification setting, which a restart forgets, set
- * again) every 100 ms; writes in between go unseen, which is why the final check also compares the stored outcome with
+ * again) every 100 ms, once Redis has loaded its data (so that replayed writes are not counted); writes in between go
+ * unseen, which is why the final check also compares the stored outcome with
  * the first one seen.
  */
 public final class OutcomeObserver implements AutoCloseable {
@@ -58,14 +62,14 @@ public final class OutcomeObserver implements AutoCloseable {
     public void watchNewNodes() {
         for (String node : nodes.get()) {
             if (watched.add(node)) {
-                java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch subscribed = new CountDownLatch(1);
                 Thread thread = Thread.ofPlatform()
                         .daemon()
                         .name("chaos-observer-" + node)
                         .start(() -> watch(node, subscribed));
                 threads.add(thread);
                 try {
-                    if (!subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    if (!subscribed.await(10, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("cannot subscribe to " + node);
                     }
                 } catch (InterruptedException ex) {
@@ -76,13 +80,16 @@ public final class OutcomeObserver implements AutoCloseable {
         }
     }
 
-    private void watch(String node, java.util.concurrent.CountDownLatch subscribed) {
+    private void watch(String node, CountDownLatch subscribed) {
         int colon = node.lastIndexOf(':');
         while (running) {
             RedisCli cli = null;
             try {
                 cli = new RedisCli(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
                 connections.add(cli);
+                // a server still loading its append-only file answers -LOADING (an exception here) and would
+                // notify the writes it replays: subscribe only once it serves
+                cli.call("PING");
                 cli.call("CONFIG", "SET", "notify-keyspace-events", "K$");
                 cli.call("PSUBSCRIBE", KEYSPACE_PATTERN, RedisKeys.RESULT_CHANNEL_PATTERN);
                 cli.readReply();
@@ -96,7 +103,7 @@ public final class OutcomeObserver implements AutoCloseable {
                     closeQuietly(cli);
                 }
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            LockSupport.parkNanos(100_000_000L);
         }
     }
 

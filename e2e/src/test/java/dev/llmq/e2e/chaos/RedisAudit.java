@@ -6,13 +6,19 @@ import dev.llmq.shared.testing.TestRedis;
 import dev.llmq.shared.testing.TestRedisCluster;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Reads what a chaos run left in Redis, the way an operator with {@code redis-cli} would. */
 public final class RedisAudit {
+
+    private static final Pattern QUERY_ID = Pattern.compile("\"id\":(\\d+)");
 
     private RedisAudit() {}
 
@@ -44,6 +50,31 @@ public final class RedisAudit {
             pending.put(stream, (Long) summary.getFirst());
         }
         return pending;
+    }
+
+    /**
+     * The ids of the queries whose entries are pending in the workers' group now (delivered to a worker, not yet
+     * acknowledged): the queries in progress.
+     */
+    public static Set<Long> inProgress(RedisDeployment redis) {
+        Set<Long> ids = new HashSet<>();
+        for (String stream : RedisKeys.QUERY_STREAMS) {
+            if ((Long) redis.call("EXISTS", stream) == 0L) {
+                continue;
+            }
+            for (Object pending :
+                    (List<?>) redis.call("XPENDING", stream, RedisKeys.WORKER_GROUP, "-", "+", "100000")) {
+                String entry = (String) ((List<?>) pending).getFirst();
+                for (Object found : (List<?>) redis.call("XRANGE", stream, entry, entry)) {
+                    List<?> fields = (List<?>) ((List<?>) found).get(1);
+                    Matcher id = QUERY_ID.matcher((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1));
+                    if (id.find()) {
+                        ids.add(Long.parseLong(id.group(1)));
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     /**

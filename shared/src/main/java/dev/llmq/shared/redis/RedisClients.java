@@ -42,7 +42,10 @@ public final class RedisClients {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setLazyInitialization(true);
-        config.setUseScriptCache(true);
+        // EVAL, not EVALSHA: Redisson remembers which scripts a server has loaded and, in a pipeline, sends EVALSHA
+        // without falling back on NOSCRIPT, so after a Redis restart (or failover, or SCRIPT FLUSH) every pipeline
+        // with a script (a submission's status TTL, a worker's finish) failed until something else reloaded it
+        config.setUseScriptCache(false);
         config.setThreads(4);
         config.setNettyThreads(8);
         BaseConfig<?> servers = switch (settings.topology()) {

@@ -322,6 +322,20 @@ class QueryLifecycleRedisIT {
         assertThat(second).isEqualTo(new QueryControl.ExpireResult.AlreadyEnded(first.json()));
     }
 
+    @Test
+    void submittingAndFinishingStillWorkAfterRedisForgetsItsScriptsAsARestartDoes() {
+        Query before = submit(Priority.NORMAL, "before");
+        worker.finish(worker.read(1, Duration.ofMillis(100)).getFirst(), Outcomes.answered(before.id(), "done"));
+
+        redis().call("SCRIPT", "FLUSH");
+        Query after = submit(Priority.NORMAL, "after");
+        boolean stored =
+                worker.finish(worker.read(1, Duration.ofMillis(100)).getFirst(), Outcomes.answered(after.id(), "done"));
+
+        assertThat(stored).isTrue();
+        assertThat(store.lookup(after.id())).isInstanceOf(QueryLookup.Completed.class);
+    }
+
     private Query submit(Priority priority, String prompt) {
         return queue.submit(QueryRequest.ofPrompt(prompt), new Submission(TenantId.LOCAL, priority, null), 0);
     }

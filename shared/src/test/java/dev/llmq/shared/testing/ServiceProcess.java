@@ -102,7 +102,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void signal(String name) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            // the shell's own kill: no procps needed
+            Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid())
                     .redirectErrorStream(true)
                     .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * A real Redis Cluster for tests: {@code primaries} {@code redis-server --cluster-enabled yes} processes (and {@code
  * replicasPerPrimary} replicas of each) on free loopback ports, joined by {@code redis-cli --cluster create}. Commands
  * sent through {@link #call} follow {@code MOVED} redirects; {@code KEYS}, {@code DBSIZE} and {@code FLUSHALL} run on
- * every primary and add up.
+ * every primary and add up; {@code SCRIPT} runs on every node.
  */
 public final class TestRedisCluster implements RedisDeployment {
 
@@ -235,6 +235,11 @@ public final class TestRedisCluster implements RedisDeployment {
             }
             case "FLUSHALL", "FLUSHDB" -> {
                 primaries().forEach(primary -> callOn(primary, command));
+                return "OK";
+            }
+            case "SCRIPT" -> {
+                // SCRIPT FLUSH forgets the scripts of every node, as restarting them all would
+                nodes.stream().filter(RedisProcess::isAlive).forEach(node -> node.call(command));
                 return "OK";
             }
             default -> {
