@@ -103,8 +103,9 @@ class ClusterChaosIT {
         }
 
         assertThat(summary.violations()).as(summary.line()).isEmpty();
-        assertThat(summary.accepted()).as("queries accepted under load").isGreaterThan(100);
-        assertThat(summary.waiters()).as("clients that waited").isGreaterThan(20);
+        // about 10 s of the 15 to 20 s of load are not spent in the failover, at 10 queries/s
+        assertThat(summary.accepted()).as("queries accepted under load").isGreaterThan(50);
+        assertThat(summary.waiters()).as("clients that waited").isGreaterThan(10);
         assertThat(nodes.primaryOf(RedisKeys.QUERY_STREAM))
                 .as("the queue moved to the promoted replica")
                 .isEqualTo(failovers.getFirst().promoted());
@@ -159,6 +160,6 @@ class ClusterChaosIT {
     }
 
     private static void pause() {
-        ChaosFaults.hold(Duration.ofSeconds(2));
+        ChaosFaults.hold(Duration.ofSeconds(3));
     }
 }
