@@ -82,7 +82,8 @@ public final class Cluster implements AutoCloseable {
      * Redis deployment's.
      */
     public Api startApi(Map<String, String> environment) {
-        return startApi(FreePorts.find(), environment);
+        // port 0: the api binds a free port itself, so no other process can take it during a slow start-up
+        return startApi(0, environment);
     }
 
     /**
@@ -103,9 +104,17 @@ public final class Cluster implements AutoCloseable {
         all.putAll(environment);
         ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
                 .awaitLog("Started ApiServiceApplication", STARTUP));
-        String url = "http://127.0.0.1:" + port;
+        String url = "http://127.0.0.1:" + (port != 0 ? port : boundPort(process));
         apiEnvironments.put(url, Map.copyOf(environment));
         return new Api(process, url);
+    }
+
+    private static int boundPort(ServiceProcess process) {
+        Matcher port = Pattern.compile("Tomcat started on port (\\d+)").matcher(process.output());
+        if (!port.find()) {
+            throw new IllegalStateException(process + " started without logging its port:\n" + process.output());
+        }
+        return Integer.parseInt(port.group(1));
     }
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */
