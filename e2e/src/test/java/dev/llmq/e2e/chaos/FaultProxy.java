@@ -1,20 +1,16 @@
 package dev.llmq.e2e.chaos;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +46,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Starts a proxy to {@code host:port} on a free loopback port, forwarding normally. */
     public static FaultProxy start(String host, int port) {
-        FaultProxy proxy = new FaultProxy(new InetSocketAddress(host, port), portOutsideEphemeralRange());
+        FaultProxy proxy = new FaultProxy(new InetSocketAddress(host, port), LoopbackPorts.belowEphemeralRange());
         proxy.listen();
         return proxy;
     }
@@ -212,35 +208,6 @@ public final class FaultProxy implements AutoCloseable {
                 }
             }
             Thread.onSpinWait();
-        }
-    }
-
-    /**
-     * A free loopback port below the kernel's ephemeral range, so that no outgoing connection takes it while the proxy
-     * refuses connections and has let go of it.
-     */
-    private static int portOutsideEphemeralRange() {
-        int low = 10_000;
-        int ephemeralStart = ephemeralRangeStart();
-        for (int attempt = 0; attempt < 100 && ephemeralStart > low; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(low, ephemeralStart);
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(new InetSocketAddress(LOOPBACK, candidate));
-                return candidate;
-            } catch (IOException ex) {
-                // taken: try another
-            }
-        }
-        throw new IllegalStateException("no free loopback port between " + low + " and " + ephemeralStart);
-    }
-
-    private static int ephemeralRangeStart() {
-        // read line by line: procfs files report a size of 0, which some whole-file reads take at its word
-        try (BufferedReader range = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
-            return Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException ex) {
-            return 32_768; // the Linux default
         }
     }
 
