@@ -77,7 +77,10 @@ public final class ClusterFaults {
         return new Failover(victim, replica, forced, promoted - start, ok - start);
     }
 
-    /** Starts the killed node again and waits until it is back as a replica; returns how long that took (ms). */
+    /**
+     * Starts the killed node again and waits until it is back as a replica in sync with its primary; returns how long
+     * that took (ms).
+     */
     public long restart(String node) {
         long start = System.currentTimeMillis();
         nodes.restart(node);
@@ -85,6 +88,8 @@ public final class ClusterFaults {
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(() -> nodes.replicas().contains(node));
+        // a replica killed (or forced to take over) before its first sync has finished would lose the primary's data
+        nodes.awaitReplicaInSync(node, Duration.ofSeconds(30));
         nodes.awaitHealthy(Duration.ofSeconds(30));
         timeline.record("restart-node", node, start);
         return System.currentTimeMillis() - start;

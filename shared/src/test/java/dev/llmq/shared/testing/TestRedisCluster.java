@@ -147,6 +147,22 @@ public final class TestRedisCluster implements RedisDeployment {
     }
 
     /**
+     * Waits until the replica at {@code replica} has its link to its primary up and no sync in progress: only then does
+     * it hold the primary's data, and only then may it take over without losing most of it.
+     */
+    public void awaitReplicaInSync(String replica, Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
+                    String info = (String) callOn(replica, "INFO", "replication");
+                    return info.contains("role:slave")
+                            && info.contains("master_link_status:up")
+                            && info.contains("master_sync_in_progress:0");
+                });
+    }
+
+    /**
      * Makes the replica at {@code replica} take over its primary's slots now ({@code CLUSTER FAILOVER FORCE}: without
      * the primary's consent, which a dead primary cannot give, but with the other primaries' votes).
      */
