@@ -77,9 +77,13 @@ public final class Cluster implements AutoCloseable {
         return startApi(Map.of());
     }
 
-    /** Starts an api-service with extra environment variables (e.g. {@code LLMQ_API_ADMIN_KEY}). */
+    /**
+     * Starts an api-service with extra environment variables (e.g. {@code LLMQ_API_ADMIN_KEY}), which win over the
+     * Redis deployment's.
+     */
     public Api startApi(Map<String, String> environment) {
-        return startApi(FreePorts.find(), environment);
+        // port 0: the api binds a free port itself, so no other process can take it during a slow start-up
+        return startApi(0, environment);
     }
 
     /**
@@ -95,13 +99,22 @@ public final class Cluster implements AutoCloseable {
     }
 
     private Api startApi(int port, Map<String, String> environment) {
-        Map<String, String> all = new java.util.HashMap<>(environment);
-        all.putAll(redis.serviceEnvironment());
+        // the caller's variables win, e.g. a REDIS_URL through a fault proxy
+        Map<String, String> all = new java.util.HashMap<>(redis.serviceEnvironment());
+        all.putAll(environment);
         ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
                 .awaitLog("Started ApiServiceApplication", STARTUP));
-        String url = "http://127.0.0.1:" + port;
+        String url = "http://127.0.0.1:" + (port != 0 ? port : boundPort(process));
         apiEnvironments.put(url, Map.copyOf(environment));
         return new Api(process, url);
+    }
+
+    private static int boundPort(ServiceProcess process) {
+        Matcher port = Pattern.compile("Tomcat started on port (\\d+)").matcher(process.output());
+        if (!port.find()) {
+            throw new IllegalStateException(process + " started without logging its port:\n" + process.output());
+        }
+        return Integer.parseInt(port.group(1));
     }
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */
@@ -109,13 +122,13 @@ public final class Cluster implements AutoCloseable {
         return startWorker(Map.of(), args);
     }
 
-    /** Starts a worker calling the simulator, with extra environment variables and arguments. */
+    /** Starts a worker calling the simulator, with extra environment variables (winning over the Redis deployment's). */
     public ServiceProcess startWorker(Map<String, String> environment, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
-        Map<String, String> variables = new java.util.HashMap<>(environment);
-        variables.putAll(redis.serviceEnvironment());
+        Map<String, String> variables = new java.util.HashMap<>(redis.serviceEnvironment());
         variables.put("OPENAI_API_KEY", "sk-e2e");
+        variables.putAll(environment);
         return track(ServiceProcess.start("worker-service", variables, all.toArray(String[]::new))
                 .awaitLog("consuming {llmq}:queries", STARTUP));
     }

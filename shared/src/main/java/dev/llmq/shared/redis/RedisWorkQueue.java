@@ -234,8 +234,17 @@ public final class RedisWorkQueue implements WorkQueue {
     @Override
     public void retryLater(Delivery delivery, Query next, Instant due) {
         RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.<String>getScoredSortedSet(RedisKeys.RETRY_SET, StringCodec.INSTANCE)
-                .addAsync(due.toEpochMilli(), ProtocolJson.encode(next));
+        batch.getScript(StringCodec.INSTANCE)
+                .evalAsync(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.SCHEDULE_RETRY,
+                        RScript.ReturnType.LONG,
+                        List.of(EntryIds.streamKeyOf(delivery.entryId()), RedisKeys.RETRY_SET),
+                        RedisKeys.WORKER_GROUP,
+                        consumer,
+                        EntryIds.idOf(delivery.entryId()).toString(),
+                        Long.toString(due.toEpochMilli()),
+                        ProtocolJson.encode(next));
         batch.getScript(StringCodec.INSTANCE)
                 .evalAsync(
                         RScript.Mode.READ_WRITE,
@@ -243,7 +252,6 @@ public final class RedisWorkQueue implements WorkQueue {
                         RScript.ReturnType.VALUE,
                         List.of(RedisKeys.statusKey(next.id())),
                         QueryStatus.QUEUED.wireName());
-        acknowledgeAndDelete(batch, delivery.entryId());
         batch.execute();
     }
 

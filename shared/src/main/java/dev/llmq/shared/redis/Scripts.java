@@ -55,6 +55,23 @@ final class Scripts {
             """;
 
     /**
+     * KEYS: stream, retry set. ARGV: group, consumer, entry id, due (epoch ms), next attempt's JSON. Takes the entry off
+     * the stream and schedules the retry only while the consumer still owns the entry, so that a repeat (after a failure
+     * that left the caller unsure whether the first try ran) or a worker whose entry was reclaimed meanwhile cannot
+     * schedule the attempt twice. Returns 1 if it scheduled.
+     */
+    static final String SCHEDULE_RETRY = """
+            local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+            if #pending == 0 or pending[1][2] ~= ARGV[2] then
+              return 0
+            end
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+            redis.call('XDEL', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+            return 1
+            """;
+
+    /**
      * KEYS: result, status, partial answer. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is
      * published.
      */

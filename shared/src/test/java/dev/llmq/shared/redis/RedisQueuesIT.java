@@ -249,6 +249,41 @@ class RedisQueuesIT {
     }
 
     @Test
+    void aRetryScheduledAgainAfterAFailureThatHadInFactRunIsScheduledOnce() {
+        Query query = queue.submit("flaky");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        Instant due = CLOCK.instant();
+        workerA.retryLater(delivery, query.nextAttempt(), due);
+        assertThat(workerB.promoteDueRetries(due, 10)).isEqualTo(1);
+
+        // the worker saw its first try fail (say the reply was lost) and tries again
+        workerA.retryLater(delivery, query.nextAttempt(), due);
+
+        assertThat(workerB.promoteDueRetries(due.plusSeconds(60), 10))
+                .as("nothing scheduled twice")
+                .isZero();
+        assertThat(workerB.read(10, Duration.ofMillis(100)))
+                .singleElement()
+                .satisfies(retry -> assertThat(retry.query()).isEqualTo(query.nextAttempt()));
+    }
+
+    @Test
+    void aWorkerWhoseEntryWasReclaimedMeanwhileSchedulesNoRetry() {
+        queue.submit("slow to fail");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        Delivery reclaimed = workerB.claimAbandoned(Duration.ZERO, 10, Set.of()).getFirst();
+
+        workerA.retryLater(delivery, delivery.query().nextAttempt(), CLOCK.instant());
+
+        assertThat(workerA.promoteDueRetries(CLOCK.instant().plusSeconds(60), 10))
+                .isZero();
+        assertThat(pendingCount())
+                .as("the entry stays with the worker that reclaimed it")
+                .isEqualTo(1);
+        assertThat(reclaimed.entryId()).isEqualTo(delivery.entryId());
+    }
+
+    @Test
     void aQueryCarriesTheTraceContextOfItsSubmissionThroughEveryRetry() {
         TraceParent trace = new TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         QueryQueue traced = new RedisQueryQueue(client, CLOCK, TTL, () -> trace);

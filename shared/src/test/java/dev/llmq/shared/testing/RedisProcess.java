@@ -19,11 +19,15 @@ final class RedisProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final List<String> leading;
+    private final List<String> options;
     private final Process process;
 
-    private RedisProcess(int port, Path dir, Process process) {
+    private RedisProcess(int port, Path dir, List<String> leading, List<String> options, Process process) {
         this.port = port;
         this.dir = dir;
+        this.leading = leading;
+        this.options = options;
         this.process = process;
     }
 
@@ -49,7 +53,7 @@ final class RedisProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start redis-server: is it installed and on PATH?", ex);
         }
         ChildProcesses.register(process);
-        RedisProcess redis = new RedisProcess(port, dir, process);
+        RedisProcess redis = new RedisProcess(port, dir, List.copyOf(leading), List.copyOf(options), process);
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20))
                 .ignoreExceptions()
@@ -93,6 +97,14 @@ final class RedisProcess implements AutoCloseable {
     void kill() {
         process.destroyForcibly();
         waitForExit();
+    }
+
+    /** Starts this server again (killed or stopped) on the same port, folder and options; returns the new process. */
+    RedisProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("redis-server on " + address() + " still runs");
+        }
+        return start(dir, port, leading, options);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -39,7 +40,8 @@ public final class TestRedisCluster implements RedisDeployment {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        List<RedisProcess> nodes = new ArrayList<>();
+        // nodes are replaced when restarted, while other threads may look for a live one
+        List<RedisProcess> nodes = new CopyOnWriteArrayList<>();
         TestRedisCluster cluster = new TestRedisCluster(dir, nodes);
         try {
             for (int i = 0; i < primaries * (1 + replicasPerPrimary); i++) {
@@ -111,6 +113,98 @@ public final class TestRedisCluster implements RedisDeployment {
                 .map(fields -> fields[1].substring(0, fields[1].indexOf('@')))
                 .sorted()
                 .toList();
+    }
+
+    /** The addresses of the replicas that follow the primary at {@code primary} now, as the cluster reports them. */
+    public List<String> replicasOf(String primary) {
+        String table = (String) anyLiveNode().call("CLUSTER", "NODES");
+        String primaryId = table.lines()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields[1].startsWith(primary + "@"))
+                .map(fields -> fields[0])
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node " + primary + " in\n" + table));
+        return table.lines()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields[3].equals(primaryId) && !fields[2].contains("fail"))
+                .map(fields -> fields[1].substring(0, fields[1].indexOf('@')))
+                .sorted()
+                .toList();
+    }
+
+    /** SIGKILL of the node at {@code address}, as a crash; the others notice after the node timeout (2 s). */
+    public void kill(String address) {
+        node(address).kill();
+    }
+
+    /**
+     * Starts the killed node at {@code address} again on its port and folder: it keeps its cluster identity
+     * ({@code nodes.conf}) and rejoins, as a replica if another node took over its slots meanwhile.
+     */
+    public void restart(String address) {
+        RedisProcess old = node(address);
+        nodes.set(nodes.indexOf(old), old.restart());
+    }
+
+    /**
+     * Waits until the replica at {@code replica} has its link to its primary up and no sync in progress: only then does
+     * it hold the primary's data, and only then may it take over without losing most of it.
+     */
+    public void awaitReplicaInSync(String replica, Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
+                    String info = (String) callOn(replica, "INFO", "replication");
+                    return info.contains("role:slave")
+                            && info.contains("master_link_status:up")
+                            && info.contains("master_sync_in_progress:0");
+                });
+    }
+
+    /**
+     * Makes the replica at {@code replica} take over its primary's slots now ({@code CLUSTER FAILOVER FORCE}: without
+     * the primary's consent, which a dead primary cannot give, but with the other primaries' votes).
+     */
+    public void failover(String replica) {
+        callOn(replica, "CLUSTER", "FAILOVER", "FORCE");
+    }
+
+    /**
+     * Waits until every running node says the cluster is ok with all 16384 slots served, and every running node agrees
+     * on which primaries there are.
+     */
+    public void awaitHealthy(Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> nodes.stream().filter(RedisProcess::isAlive).allMatch(node -> {
+                            String info = (String) node.call("CLUSTER", "INFO");
+                            return info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384");
+                        })
+                        && nodes.stream()
+                                        .filter(RedisProcess::isAlive)
+                                        .map(node -> primariesSeenBy(node))
+                                        .distinct()
+                                        .count()
+                                == 1);
+    }
+
+    private List<String> primariesSeenBy(RedisProcess node) {
+        return ((String) node.call("CLUSTER", "NODES"))
+                .lines()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields[2].contains("master") && !fields[2].contains("fail"))
+                .map(fields -> fields[1].substring(0, fields[1].indexOf('@')))
+                .sorted()
+                .toList();
+    }
+
+    private RedisProcess node(String address) {
+        return nodes.stream()
+                .filter(node -> node.address().equals(address))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no cluster node at " + address));
     }
 
     /** The address of the primary that holds {@code key}'s slot now. */

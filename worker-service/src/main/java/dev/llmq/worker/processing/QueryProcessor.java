@@ -3,6 +3,7 @@ package dev.llmq.worker.processing;
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
+import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.AnswerDeltas;
@@ -114,7 +115,7 @@ final class QueryProcessor {
                 return;
             }
             log.debug("query={} waits {} for the provider's shared budget", query.id(), delay);
-            queue.retryLater(delivery, query, clock.instant().plus(delay));
+            retryLater(delivery, query, clock.instant().plus(delay));
             metrics.retried(ProcessingMetrics.PROVIDER_BUDGET);
             return;
         }
@@ -239,7 +240,7 @@ final class QueryProcessor {
                     query.attempt(),
                     ex.error().code(),
                     delay);
-            queue.retryLater(delivery, query.nextAttempt(), due);
+            retryLater(delivery, query.nextAttempt(), due);
             metrics.retried(ex.error().code());
             return;
         }
@@ -309,34 +310,51 @@ final class QueryProcessor {
     }
 
     private void finish(Delivery delivery, Outcome outcome) {
+        persistently(outcome.id(), delivery, "store its outcome", () -> {
+            boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome));
+            if (stored) {
+                metrics.outcomeStored(outcome);
+            }
+            log.info(
+                    "query={} entry={} {} ({})",
+                    outcome.id(),
+                    delivery.entryId(),
+                    outcome.status().wireName(),
+                    stored ? "stored" : "an earlier outcome stands");
+        });
+    }
+
+    /**
+     * Schedules {@code next} for {@code due}, trying as long as {@link #finish} does: a failed attempt forgotten while
+     * Redis is unreachable would be redelivered as the same attempt, and the LLM called more often than allowed.
+     */
+    private void retryLater(Delivery delivery, Query next, Instant due) {
+        persistently(next.id(), delivery, "schedule its retry", () -> queue.retryLater(delivery, next, due));
+    }
+
+    /**
+     * Runs a write that settles the delivery, again after each Redis failure (backing off) for up to {@link
+     * #FINISH_RETRY_LIMIT}; the writes are safe to repeat. Gives up only then (or when interrupted), leaving the entry
+     * pending for redelivery.
+     */
+    private void persistently(QueryId id, Delivery delivery, String what, Runnable write) {
         long deadline = System.nanoTime() + FINISH_RETRY_LIMIT.toNanos();
         long backoffMillis = 100;
         while (true) {
             try {
-                boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome));
-                if (stored) {
-                    metrics.outcomeStored(outcome);
-                }
-                log.info(
-                        "query={} entry={} {} ({})",
-                        outcome.id(),
-                        delivery.entryId(),
-                        outcome.status().wireName(),
-                        stored ? "stored" : "an earlier outcome stands");
+                write.run();
                 return;
             } catch (RedisException ex) {
                 if (System.nanoTime() > deadline) {
                     log.error(
-                            "query={} entry={} outcome could not be stored ({}); the entry stays pending for redelivery",
-                            outcome.id(),
+                            "query={} entry={} could not {} ({}); the entry stays pending for redelivery",
+                            id,
                             delivery.entryId(),
+                            what,
                             RedisFailures.describe(ex));
                     return;
                 }
-                log.warn(
-                        "query={} cannot store its outcome yet ({}); retrying",
-                        outcome.id(),
-                        RedisFailures.describe(ex));
+                log.warn("query={} cannot {} yet ({}); retrying", id, what, RedisFailures.describe(ex));
                 if (!pause(backoffMillis)) {
                     return;
                 }
