@@ -1,0 +1,68 @@
+package dev.llmq.shared.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fuzzes the decoding of stream entries, which anyone with access to Redis can write: whatever an entry holds,
+ * {@link ProtocolJson#decodeQuery} either returns a query that survives a round trip unchanged or throws
+ * {@link MalformedProtocolJsonException}, the one failure the worker dead-letters. Anything else would stop the
+ * consumer on an entry it can neither process nor move aside.
+ */
+class QueryJsonFuzzTests {
+
+    @FuzzTest(maxDuration = "10s")
+    @DictionaryEntries({
+        "\"id\":",
+        "\"messages\":",
+        "\"role\":",
+        "\"content\":",
+        "\"prompt\":",
+        "\"model\":",
+        "\"options\":",
+        "\"max_tokens\":",
+        "\"temperature\":",
+        "\"top_p\":",
+        "\"stop\":",
+        "\"seed\":",
+        "\"response_format\":",
+        "\"submitted_at\":",
+        "\"attempt\":",
+        "\"tenant\":",
+        "\"priority\":",
+        "\"deadline\":",
+        "\"traceparent\":",
+        "\"user\"",
+        "\"system\"",
+        "\"assistant\"",
+        "\"json_object\"",
+        "\"text\"",
+        "\"high\"",
+        "\"low\"",
+        "\"2026-11-24T10:15:30Z\"",
+        "9223372036854775807",
+        "-1",
+        "1e3",
+        "0.5",
+        "null",
+        "[]",
+        "{}",
+        "\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\""
+    })
+    void decodingAnyEntryGivesAReadableQueryOrMalformedJson(byte[] entry) {
+        String json = new String(entry, StandardCharsets.UTF_8);
+        Query query;
+        try {
+            query = ProtocolJson.decodeQuery(json);
+        } catch (MalformedProtocolJsonException ex) {
+            assertThat(ex.json()).isEqualTo(json);
+            return;
+        }
+        String encoded = ProtocolJson.encode(query);
+        assertThat(ProtocolJson.decodeQuery(encoded)).isEqualTo(query);
+        assertThat(ProtocolJson.encode(ProtocolJson.decodeQuery(encoded))).isEqualTo(encoded);
+    }
+}
