@@ -2,7 +2,7 @@ package dev.llmq.shared.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 
@@ -15,43 +15,7 @@ import java.nio.charset.StandardCharsets;
 class OutcomeJsonFuzzTests {
 
     @FuzzTest(maxDuration = "10s")
-    @DictionaryEntries({
-        "\"id\":",
-        "\"status\":",
-        "\"text\":",
-        "\"model\":",
-        "\"usage\":",
-        "\"prompt_tokens\":",
-        "\"completion_tokens\":",
-        "\"total_tokens\":",
-        "\"timing\":",
-        "\"queued_ms\":",
-        "\"model_ms\":",
-        "\"first_token_ms\":",
-        "\"error\":",
-        "\"code\":",
-        "\"message\":",
-        "\"deadline\":",
-        "\"attempts\":",
-        "\"submitted_at\":",
-        "\"started_at\":",
-        "\"completed_at\":",
-        "\"tenant\":",
-        "\"succeeded\"",
-        "\"failed\"",
-        "\"cancelled\"",
-        "\"expired\"",
-        "\"queued\"",
-        "\"running\"",
-        "\"2026-11-24T10:15:30Z\"",
-        "9223372036854775807",
-        "-9223372036854775808",
-        "-1",
-        "1e3",
-        "null",
-        "[]",
-        "{}"
-    })
+    @DictionaryFile(resourcePath = "outcome.dict")
     void decodingAnyStoredOutcomeGivesAReadableOutcomeOrMalformedJson(byte[] stored) {
         String json = new String(stored, StandardCharsets.UTF_8);
         Outcome outcome;

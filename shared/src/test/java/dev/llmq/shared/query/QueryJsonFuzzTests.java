@@ -2,7 +2,7 @@ package dev.llmq.shared.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 
@@ -15,43 +15,7 @@ import java.nio.charset.StandardCharsets;
 class QueryJsonFuzzTests {
 
     @FuzzTest(maxDuration = "10s")
-    @DictionaryEntries({
-        "\"id\":",
-        "\"messages\":",
-        "\"role\":",
-        "\"content\":",
-        "\"prompt\":",
-        "\"model\":",
-        "\"options\":",
-        "\"max_tokens\":",
-        "\"temperature\":",
-        "\"top_p\":",
-        "\"stop\":",
-        "\"seed\":",
-        "\"response_format\":",
-        "\"submitted_at\":",
-        "\"attempt\":",
-        "\"tenant\":",
-        "\"priority\":",
-        "\"deadline\":",
-        "\"traceparent\":",
-        "\"user\"",
-        "\"system\"",
-        "\"assistant\"",
-        "\"json_object\"",
-        "\"text\"",
-        "\"high\"",
-        "\"low\"",
-        "\"2026-11-24T10:15:30Z\"",
-        "9223372036854775807",
-        "-1",
-        "1e3",
-        "0.5",
-        "null",
-        "[]",
-        "{}",
-        "\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\""
-    })
+    @DictionaryFile(resourcePath = "stream-entry.dict")
     void decodingAnyEntryGivesAReadableQueryOrMalformedJson(byte[] entry) {
         String json = new String(entry, StandardCharsets.UTF_8);
         Query query;
