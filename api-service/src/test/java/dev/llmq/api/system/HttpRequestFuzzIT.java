@@ -89,7 +89,7 @@ class HttpRequestFuzzIT {
     /**
      * The status the server answered with. A request line without a version (such as {@code " HTTP/1.1"}, whose
      * target is {@code HTTP/1.1}) is an HTTP/0.9 request, answered with the body alone: then the problem JSON's
-     * status. Tomcat hangs up on request lines it cannot read at all, answering nothing: 0.
+     * status. A connection closed without an answer counts as 0.
      */
     private static int statusOf(String response) {
         Matcher statusLine = STATUS_LINE.matcher(response);
