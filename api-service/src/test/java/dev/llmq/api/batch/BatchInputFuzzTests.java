@@ -45,7 +45,7 @@ class BatchInputFuzzTests {
             "empty_file",
             "too_many_lines");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     @DictionaryFile(resourcePath = "batch-input.dict")
     void anyInputFileGivesRequestsTheWorkerReadsOrErrorsNamingItsLines(byte[] file) {
         BatchInput.Parsed parsed;

@@ -28,7 +28,7 @@ class SubmitQueryRequestFuzzTests {
     private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
     private static final TenantId TENANT = new TenantId("acme");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     @DictionaryFile(resourcePath = "submit-query.dict")
     void anyBodyBecomesAQueryTheWorkerReadsOrIsRefusedWithA400(byte[] body) {
         SubmitQueryRequest request;

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 class OutcomeJsonFuzzTests {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     @DictionaryFile(resourcePath = "outcome.dict")
     void decodingAnyStoredOutcomeGivesAReadableOutcomeOrMalformedJson(byte[] stored) {
         String json = new String(stored, StandardCharsets.UTF_8);

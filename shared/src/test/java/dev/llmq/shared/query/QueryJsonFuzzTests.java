@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 class QueryJsonFuzzTests {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     @DictionaryFile(resourcePath = "stream-entry.dict")
     void decodingAnyEntryGivesAReadableQueryOrMalformedJson(byte[] entry) {
         String json = new String(entry, StandardCharsets.UTF_8);
