@@ -13,6 +13,7 @@ import dev.llmq.shared.query.InvalidQueryIdException;
 import dev.llmq.shared.redis.InFlightLimitException;
 import dev.llmq.shared.redis.RedisFailures;
 import java.net.URI;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisResponseTimeoutException;
@@ -122,6 +123,19 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
                 .header(HttpHeaders.CONNECTION, "close")
                 .body(problem(HttpStatus.REQUEST_TIMEOUT, "Request body too slow", ex.getMessage()));
+    }
+
+    /**
+     * Tomcat reads the query string only when a parameter is first asked for, and throws this there for one it cannot
+     * decode ({@code ?%id=1}: a {@code %} without two hex digits); its error code says which 4xx it is.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail malformedParameters(InvalidParameterException ex) {
+        HttpStatus status = HttpStatus.resolve(ex.getErrorCode());
+        return problem(
+                status != null && status.is4xxClientError() ? status : HttpStatus.BAD_REQUEST,
+                "Invalid request",
+                "the request's parameters cannot be read: each '%' must be followed by two hex digits");
     }
 
     /**

@@ -205,6 +205,13 @@ class BadInputIT {
                                 400,
                                 "'stop'"),
                         row(
+                                // found by the fuzz tests: a 500 until GenerationOptions refused it
+                                "a null stop sequence",
+                                "application/json",
+                                "{\"prompt\":\"a\",\"stop\":[null]}",
+                                400,
+                                "'stop'"),
+                        row(
                                 "unknown response format",
                                 "application/json",
                                 "{\"prompt\":\"a\",\"response_format\":{\"type\":\"xml\"}}",
@@ -293,6 +300,9 @@ class BadInputIT {
                 BadRequest.get("/result?id=0", 400, "'0'"),
                 BadRequest.get("/result?id=99999999999999999999", 400, "'99999999999999999999'"),
                 BadRequest.get("/result?id=1%0d%0aSET%20x", 400, "not a valid query id"),
+                // found by HttpRequestFuzzIT: Tomcat's InvalidParameterException was a 500
+                BadRequest.delete("/query?%id=1", 400, "two hex digits"),
+                BadRequest.get("/result?id=%zz", 400, "two hex digits"),
                 BadRequest.get("/result?id=12345678", 404, "no query with id 12345678"),
                 BadRequest.get("/result?id=999999999999999999", 404, "no query with id 999999999999999999"),
                 BadRequest.get("/result?id=1&wait=abc", 400, "'wait'"),

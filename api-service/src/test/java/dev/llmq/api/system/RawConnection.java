@@ -24,8 +24,12 @@ final class RawConnection implements AutoCloseable {
     }
 
     RawConnection send(String text) {
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    RawConnection send(byte[] bytes) {
         try {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
             return this;
         } catch (IOException ex) {

@@ -1,6 +1,7 @@
 package dev.llmq.shared.query;
 
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,10 @@ public record GenerationOptions(
         }
         if (topP != null && !(topP > 0 && topP <= 1)) {
             throw new InvalidQueryException("'top_p' must be greater than 0 and at most 1; got " + topP);
+        }
+        if (stop.stream().anyMatch(Objects::isNull)) {
+            // JSON's [null] reaches here as a null element, which List.copyOf would answer with a NullPointerException
+            throw new InvalidQueryException("each 'stop' sequence must be a string");
         }
         stop = List.copyOf(stop);
         if (stop.size() > 4) {

@@ -124,12 +124,18 @@ public final class ProtocolJson {
             return GenerationOptions.DEFAULTS;
         }
         List<String> stop = new ArrayList<>();
-        node.path("stop").forEach(sequence -> stop.add(sequence.asString()));
+        for (JsonNode sequence : node.path("stop")) {
+            // asString() would throw Jackson's own exception for an object or array, which no caller expects
+            if (!sequence.isString()) {
+                throw new IllegalArgumentException("'stop' must hold strings");
+            }
+            stop.add(sequence.stringValue());
+        }
         String format = optionalText(node, "response_format");
         return new GenerationOptions(
                 node.has("max_tokens") ? Math.toIntExact(requiredLong(node, "max_tokens")) : null,
-                node.has("temperature") ? node.get("temperature").asDouble() : null,
-                node.has("top_p") ? node.get("top_p").asDouble() : null,
+                node.has("temperature") ? requiredDouble(node, "temperature") : null,
+                node.has("top_p") ? requiredDouble(node, "top_p") : null,
                 stop,
                 node.has("seed") ? requiredLong(node, "seed") : null,
                 format == null ? null : GenerationOptions.ResponseFormat.fromWireName(format));
@@ -272,6 +278,14 @@ public final class ProtocolJson {
 
     private static long optionalLong(JsonNode node, String field, long defaultValue) {
         return node.has(field) ? requiredLong(node, field) : defaultValue;
+    }
+
+    private static double requiredDouble(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException("'" + field + "' must be a number");
+        }
+        return value.doubleValue();
     }
 
     private static long requiredLong(JsonNode node, String field) {

@@ -159,6 +159,26 @@ class ProtocolJsonTests {
     }
 
     @Test
+    void optionsOfTheWrongTypeMakeAMalformedEntryTheWorkerDeadLetters() {
+        // found by QueryJsonFuzzTests: these threw Jackson's JsonNodeException, which the worker does not dead-letter
+        for (String options : new String[] {
+            "{\"stop\":[{\"a\":1}]}",
+            "{\"stop\":[[\"x\"]]}",
+            "{\"stop\":[null]}",
+            "{\"temperature\":{}}",
+            "{\"top_p\":[0.5]}",
+            "{\"temperature\":\"0.5\"}"
+        }) {
+            String json =
+                    "{\"id\":7,\"prompt\":\"p\",\"submitted_at\":\"2026-11-24T10:15:30Z\",\"options\":" + options + "}";
+
+            assertThatThrownBy(() -> ProtocolJson.decodeQuery(json))
+                    .as(options)
+                    .isInstanceOf(MalformedProtocolJsonException.class);
+        }
+    }
+
+    @Test
     void cancelledAndExpiredOutcomesCarryTheirStatusAndNoText() {
         Outcome cancelled = outcome(4, new Outcome.Cancelled());
         Outcome expired = new Outcome(

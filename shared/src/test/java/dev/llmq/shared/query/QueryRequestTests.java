@@ -2,6 +2,7 @@ package dev.llmq.shared.query;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +40,16 @@ class QueryRequestTests {
                 .hasMessageContaining("'stop'");
         assertThatThrownBy(() -> GenerationOptions.ResponseFormat.fromWireName("xml"))
                 .hasMessageContaining("'response_format.type'");
+    }
+
+    @Test
+    void rejectsANullStopSequenceAsInvalidRatherThanFailingOnIt() {
+        // found by BatchInputFuzzTests: "stop": [null] in a batch line or a POST /query body made a 500
+        List<String> stop = new ArrayList<>();
+        stop.add(null);
+
+        assertThatThrownBy(() -> new GenerationOptions(null, null, null, stop, null, null))
+                .isInstanceOf(InvalidQueryException.class)
+                .hasMessageContaining("'stop'");
     }
 }
