@@ -117,7 +117,19 @@ class NetworkChaosIT {
 
         cluster.awaitOutcomes(List.of(id), Duration.ofSeconds(60));
         assertThat(cluster.result(apis.getFirst(), id, "0").body()).contains("\"status\":\"failed\"", "\"attempts\":3");
-        assertThat(callsOf(tag)).as("LLM calls of the query").hasSize(MAX_ATTEMPTS);
+        // the links stayed silent longer than the reclaim timeout: if the other worker reclaimed the entry before its
+        // owner could schedule the retry, that delivery repeats the attempt (at-least-once: one extra call, and the
+        // owner then schedules nothing); without a reclaim the retry was scheduled, not forgotten, so no call repeats
+        boolean reclaimed = workers.stream()
+                .flatMap(worker -> worker.output().lines())
+                .anyMatch(line -> line.contains("query=" + id + " ") && line.contains("reclaimed from a dead"));
+        if (reclaimed) {
+            assertThat(callsOf(tag))
+                    .as("LLM calls of the reclaimed query")
+                    .hasSizeBetween(MAX_ATTEMPTS, MAX_ATTEMPTS + 1);
+        } else {
+            assertThat(callsOf(tag)).as("LLM calls of the query").hasSize(MAX_ATTEMPTS);
+        }
         assertThat(workers.stream().map(ServiceProcess::output))
                 .as("a worker kept trying to schedule the retry while Redis was unreachable")
                 .anySatisfy(output -> assertThat(output).contains("query=" + id + " cannot schedule its retry yet"));
