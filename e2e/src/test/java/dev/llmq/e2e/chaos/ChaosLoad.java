@@ -126,6 +126,21 @@ public final class ChaosLoad implements AutoCloseable {
         return prompt;
     }
 
+    /**
+     * A prompt without 429s: every 20th fails with a 503 at every attempt (so it makes exactly the maximum calls), every
+     * 10th streams slowly (200 ms a token); the rest are answered.
+     */
+    public static String failingOrSlowPrompt(int index) {
+        String prompt = "question " + tag(index);
+        if (index % 20 == 0) {
+            return prompt + " [[fault:503]]";
+        }
+        if (index % 10 == 3) {
+            return prompt + " [[fault:slow-stream;per-token=200ms]]";
+        }
+        return prompt;
+    }
+
     /** The load index a prompt carries, or -1. */
     public static int indexOf(String prompt) {
         Matcher matcher = INDEX.matcher(prompt);

@@ -77,7 +77,7 @@ class ClusterChaosIT {
                 200,
                 0.3,
                 new ChaosWaiter.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                ClusterChaosIT::prompt,
+                ChaosLoad::failingOrSlowPrompt,
                 13);
         long started = System.nanoTime();
         ChaosSummary summary;
@@ -141,18 +141,6 @@ class ClusterChaosIT {
                 "--llmq.worker.retry-initial-delay=200ms",
                 "--llmq.worker.retry-max-delay=1s",
                 "--llmq.worker.max-in-flight=64");
-    }
-
-    /** Every 20th query fails at every attempt (so it makes exactly the maximum calls), every 10th answers slowly. */
-    private static String prompt(int index) {
-        String prompt = "question " + ChaosLoad.tag(index);
-        if (index % 20 == 0) {
-            return prompt + " [[fault:503]]";
-        }
-        if (index % 10 == 3) {
-            return prompt + " [[fault:slow-stream;per-token=200ms]]";
-        }
-        return prompt;
     }
 
     private static List<String> urls() {

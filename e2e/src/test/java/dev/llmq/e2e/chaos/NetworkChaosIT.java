@@ -143,7 +143,7 @@ class NetworkChaosIT {
                 200,
                 0.3,
                 new ChaosWaiter.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                NetworkChaosIT::prompt,
+                ChaosLoad::failingOrSlowPrompt,
                 11);
         List<NetworkFaults.Link> everyone =
                 Stream.concat(apiLinks.stream(), workerLinks.stream()).toList();
@@ -250,18 +250,6 @@ class NetworkChaosIT {
                                         "10",
                                         consumer))
                         .isEmpty());
-    }
-
-    /** Every 20th query fails at every attempt (so it makes exactly the maximum calls), every 10th answers slowly. */
-    private static String prompt(int index) {
-        String prompt = "question " + ChaosLoad.tag(index);
-        if (index % 20 == 0) {
-            return prompt + " [[fault:503]]";
-        }
-        if (index % 10 == 3) {
-            return prompt + " [[fault:slow-stream;per-token=200ms]]";
-        }
-        return prompt;
     }
 
     private static List<String> urls() {

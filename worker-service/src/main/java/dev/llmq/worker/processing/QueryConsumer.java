@@ -187,7 +187,7 @@ public class QueryConsumer implements SmartLifecycle {
             Set<String> lost = queue.keepAlive(held);
             // an entry finished (acknowledged) since the snapshot is no longer pending either: only one still being
             // worked on here was really taken by another worker
-            Set<String> stillHeld = inFlight.entryIds();
+            Set<String> stillHeld = lost.isEmpty() ? Set.of() : inFlight.entryIds();
             lost.stream()
                     .filter(stillHeld::contains)
                     .forEach(entry ->
