@@ -43,7 +43,7 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logs);
             List<String> command = new ArrayList<>(
-                    List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+                    AotCache.command(javaExecutable(), jar, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1")));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             Path log = logs.resolve(name + ".log");
