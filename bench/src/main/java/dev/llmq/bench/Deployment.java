@@ -33,29 +33,41 @@ final class Deployment implements AutoCloseable {
 
     /** Starts the simulator with its {@code --llmq.simulator.*} arguments; returns its base URL ({@code .../v1}). */
     String startSimulator(String... args) throws InterruptedException {
+        return launchSimulator(args).await();
+    }
+
+    /**
+     * Launches the simulator without waiting for it; its URL is known at once, so a worker can be launched beside
+     * it: services launched together start in parallel (a JVM's start-up is mostly one thread, this machine has two).
+     */
+    Starting<String> launchSimulator(String... args) {
         int port = workspace.freePort();
         List<String> all = new ArrayList<>(List.of("--server.port=" + port));
         all.addAll(List.of(args));
-        launch("llm-simulator", List.of("-Xmx1g"), Map.of(), all)
-                .awaitOutput("Started LlmSimulatorApplication", STARTUP);
+        Launched simulator = launch("llm-simulator", List.of("-Xmx1g"), Map.of(), all);
         simulatorUrl = "http://127.0.0.1:" + port + "/v1";
-        return simulatorUrl;
+        return new Starting<>(simulator, "Started LlmSimulatorApplication", simulatorUrl);
     }
 
     /** Starts an api-service; returns its base URL. */
     String startApi(Map<String, String> environment, String... args) throws InterruptedException {
-        return startApi(List.of("-Xmx1g"), environment, args).url();
+        return launchApi(List.of("-Xmx1g"), environment, args).await().url();
     }
 
     /** Starts an api-service with these JVM options. */
     StartedApi startApi(List<String> jvm, Map<String, String> environment, String... args) throws InterruptedException {
+        return launchApi(jvm, environment, args).await();
+    }
+
+    /** Launches an api-service without waiting for it. */
+    Starting<StartedApi> launchApi(List<String> jvm, Map<String, String> environment, String... args) {
         int port = workspace.freePort();
         Map<String, String> env = new HashMap<>(environment);
         env.put("REDIS_URL", redis.url());
         List<String> all = new ArrayList<>(List.of("--server.port=" + port));
         all.addAll(List.of(args));
-        Launched api = launch("api-service", jvm, env, all).awaitOutput("Started ApiServiceApplication", STARTUP);
-        return new StartedApi("http://127.0.0.1:" + port, api);
+        Launched api = launch("api-service", jvm, env, all);
+        return new Starting<>(api, "Started ApiServiceApplication", new StartedApi("http://127.0.0.1:" + port, api));
     }
 
     /** An api-service of this deployment: its base URL and its process. */
@@ -63,10 +75,25 @@ final class Deployment implements AutoCloseable {
 
     /** Starts a worker calling the simulator, with {@code --llmq.worker.*} style arguments. */
     Launched startWorker(List<String> jvm, String... args) throws InterruptedException {
+        return launchWorker(jvm, args).await();
+    }
+
+    /** Launches a worker without waiting for it (after the simulator's launch: it needs the simulator's URL). */
+    Starting<Launched> launchWorker(List<String> jvm, String... args) {
         Map<String, String> env = Map.of("REDIS_URL", redis.url(), "OPENAI_API_KEY", "sk-bench");
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--llmq.llm.base-url=" + simulatorUrl));
         all.addAll(List.of(args));
-        return launch("worker-service", jvm, env, all).awaitOutput("consuming {llmq}:queries", STARTUP);
+        Launched worker = launch("worker-service", jvm, env, all);
+        return new Starting<>(worker, "consuming {llmq}:queries", worker);
+    }
+
+    /** A service launched and still starting: {@link #await()} waits until it logs that it is ready. */
+    record Starting<T>(Launched process, String ready, T value) {
+
+        T await() throws InterruptedException {
+            process.awaitOutput(ready, STARTUP);
+            return value;
+        }
     }
 
     /**

@@ -31,16 +31,19 @@ final class RateLimitedScenario implements Scenario {
     @Override
     public ScenarioResult run(Workspace workspace, Pace pace) throws Exception {
         try (Deployment llmq = new Deployment(workspace, name())) {
-            String simulator = llmq.startSimulator(
+            var launched = llmq.launchSimulator(
                     "--llmq.simulator.time-to-first-token=50ms",
                     "--llmq.simulator.per-token-delay=0ms",
                     "--llmq.simulator.limits.requests-per-window=" + LIMIT_PER_MINUTE,
                     "--llmq.simulator.limits.window=1m");
-            String api = llmq.startApi(Map.of());
-            llmq.startWorker(
+            var starting = llmq.launchApi(List.of("-Xmx1g"), Map.of());
+            var worker = llmq.launchWorker(
                     List.of("-Xmx512m"),
                     "--llmq.llm.requests-per-window=" + LIMIT_PER_MINUTE,
                     "--llmq.llm.limit-window=1m");
+            String simulator = launched.await();
+            String api = starting.await().url();
+            worker.await();
             QueryClient client = new QueryClient(api);
             Duration wait = Duration.ofSeconds(120);
             Duration run = pace.scale(Duration.ofSeconds(120));

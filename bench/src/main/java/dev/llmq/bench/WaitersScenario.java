@@ -49,13 +49,15 @@ final class WaitersScenario implements Scenario {
     public ScenarioResult run(Workspace workspace, Pace pace) throws Exception {
         int count = pace == Pace.FULL ? WAITERS : WAITERS / 4;
         try (Deployment llmq = new Deployment(workspace, name())) {
-            llmq.startSimulator("--llmq.simulator.time-to-first-token=0ms", "--llmq.simulator.per-token-delay=0ms");
+            var simulator = llmq.launchSimulator(
+                    "--llmq.simulator.time-to-first-token=0ms", "--llmq.simulator.per-token-delay=0ms");
             // a parked wait costs the api roughly 50 KB of heap (its virtual thread's stack, the HTTP/2 stream, the
             // request): 20,000 of them ran a 1 GB heap out of memory
             Deployment.StartedApi started = llmq.startApi(
                     List.of("-Xmx" + API_HEAP_MB + "m"),
                     Map.of("LLMQ_API_RESULT_WAIT_MAX", "600s"),
                     "--server.http2.enabled=true");
+            simulator.await();
             String api = started.url();
             HeapSampler apiHeap = new HeapSampler(workspace, started.process().pid());
             QueryClient submitter = new QueryClient(api);

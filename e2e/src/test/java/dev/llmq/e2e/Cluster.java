@@ -82,8 +82,9 @@ public final class Cluster implements AutoCloseable {
      * Redis deployment's.
      */
     public Api startApi(Map<String, String> environment) {
-        // port 0: the api binds a free port itself, so no other process can take it during a slow start-up
-        return startApi(0, environment);
+        // a port below the ephemeral range, of this test JVM's own block: no other process takes it during a slow
+        // start-up, and it is still free when a restarted replica comes back on it (see FreePorts)
+        return startApi(FreePorts.find(), environment);
     }
 
     /**
@@ -104,17 +105,9 @@ public final class Cluster implements AutoCloseable {
         all.putAll(environment);
         ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
                 .awaitLog("Started ApiServiceApplication", STARTUP));
-        String url = "http://127.0.0.1:" + (port != 0 ? port : boundPort(process));
+        String url = "http://127.0.0.1:" + port;
         apiEnvironments.put(url, Map.copyOf(environment));
         return new Api(process, url);
-    }
-
-    private static int boundPort(ServiceProcess process) {
-        Matcher port = Pattern.compile("Tomcat started on port (\\d+)").matcher(process.output());
-        if (!port.find()) {
-            throw new IllegalStateException(process + " started without logging its port:\n" + process.output());
-        }
-        return Integer.parseInt(port.group(1));
     }
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */

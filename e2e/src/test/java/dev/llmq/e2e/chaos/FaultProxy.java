@@ -1,5 +1,6 @@
 package dev.llmq.e2e.chaos;
 
+import dev.llmq.shared.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -46,7 +47,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Starts a proxy to {@code host:port} on a free loopback port, forwarding normally. */
     public static FaultProxy start(String host, int port) {
-        FaultProxy proxy = new FaultProxy(new InetSocketAddress(host, port), LoopbackPorts.belowEphemeralRange());
+        FaultProxy proxy = new FaultProxy(new InetSocketAddress(host, port), FreePorts.find());
         proxy.listen();
         return proxy;
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One of llmq's built jars ({@code <module>/target/<module>.jar}) running as its own process, for tests that kill,
- * restart or multiply services. Output goes to a log file under {@code target/process-logs}; the process is killed
+ * restart or multiply services. Output goes to a log file under {@code target/process-logs} ({@code <module>-<test JVM pid>-<n>.log}); the process is killed
  * when the test JVM exits if the test did not stop it.
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -38,7 +38,8 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw verify builds every jar)");
         }
-        String name = module + "-" + COUNTER.incrementAndGet();
+        // the test JVM's pid too: test JVMs running side by side share target/process-logs
+        String name = module + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         Path logs = Path.of("target", "process-logs");
         try {
             Files.createDirectories(logs);
