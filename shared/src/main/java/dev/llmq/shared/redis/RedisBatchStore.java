@@ -241,9 +241,7 @@ public final class RedisBatchStore implements BatchStore {
                             new QueryId(first + i), requests.get(i).request(), now, submission)
                     .withTraceParent(trace);
             queries.add(query);
-            var status = statuses.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
-            status.putAllAsync(StatusRecord.queued(query));
-            status.expireAsync(statusTtl);
+            RedisQueryQueue.writeQueuedStatus(statuses, query, statusTtl);
             earlier.add(batch.getScript(StringCodec.INSTANCE)
                     .evalAsync(
                             RScript.Mode.READ_WRITE,

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
@@ -144,9 +145,17 @@ public final class RedisQueryQueue implements QueryQueue {
     }
 
     private void writeStatus(RBatch batch, Query query) {
-        var status = batch.<String, String>getMap(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE);
-        status.putAllAsync(StatusRecord.queued(query));
-        status.expireAsync(statusTtl);
+        writeQueuedStatus(batch, query, statusTtl);
+    }
+
+    /**
+     * Queues a queued query's status hash and its expiry: {@code HSET} and {@code PEXPIRE} (the expiry through the
+     * keys API: {@code RMap.expireAsync} sends a script instead, one more command per query).
+     */
+    static void writeQueuedStatus(RBatch batch, Query query, Duration ttl) {
+        String key = RedisKeys.statusKey(query.id());
+        batch.<String, String>getMap(key, StringCodec.INSTANCE).putAllAsync(StatusRecord.queued(query));
+        batch.getKeys().expireAsync(key, ttl.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A repeat's freshly issued id was never handed out: drop its status and its place under the cap. */

@@ -2,6 +2,7 @@ package dev.llmq.shared.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.ProtocolJson;
@@ -18,6 +19,7 @@ import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
+import dev.llmq.shared.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +78,22 @@ class RedisQueuesIT {
         workerB = new RedisWorkQueue(client, "worker-b", TTL);
         results = new RedisResultStore(client);
         workerA.ensureGroup();
+    }
+
+    @Test
+    void submittingCostsAnIdTheStatusWithItsExpiryAndTheEntryWithoutAScript() {
+        assumeTrue(redis() instanceof TestRedis, "counts the commands of one server");
+        TestRedis server = (TestRedis) redis();
+        redis().call("CONFIG", "RESETSTAT");
+
+        Query query = queue.submit("Count my commands");
+
+        Map<String, Long> calls = new java.util.HashMap<>(server.commandCalls());
+        calls.remove("config|resetstat");
+        calls.remove("ping");
+        assertThat(calls).isEqualTo(Map.of("incr", 1L, "hmset", 1L, "pexpire", 1L, "xadd", 1L));
+        assertThat((Long) redis().call("PTTL", RedisKeys.statusKey(query.id())))
+                .isBetween(TTL.toMillis() - 60_000, TTL.toMillis());
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
@@ -22,6 +24,8 @@ import org.testcontainers.containers.GenericContainer;
  * stopped, killed and restarted; tests that need that call {@link #assumeRestartable()}.
  */
 public final class TestRedis implements RedisDeployment {
+
+    private static final Pattern COMMAND_STATS = Pattern.compile("(?m)^cmdstat_([^:]+):calls=(\\d+)");
 
     private final String host;
     private final int port;
@@ -119,6 +123,19 @@ public final class TestRedis implements RedisDeployment {
         try (RedisCli cli = cli()) {
             return cli.call(command);
         }
+    }
+
+    /**
+     * Calls of each command so far, from {@code INFO commandstats} by lower-case name ({@code "xadd"},
+     * {@code "client|setname"}), commands run by scripts included, as Redis counts them.
+     */
+    public Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        Matcher line = COMMAND_STATS.matcher(call("INFO", "commandstats").toString());
+        while (line.find()) {
+            calls.put(line.group(1), Long.parseLong(line.group(2)));
+        }
+        return calls;
     }
 
     @Override

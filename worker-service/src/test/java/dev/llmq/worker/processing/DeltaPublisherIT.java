@@ -90,12 +90,6 @@ class DeltaPublisherIT {
     }
 
     private long commandCalls(String command) {
-        String stats = (String) server.redis().call("INFO", "commandstats");
-        for (String line : stats.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
-            }
-        }
-        return 0;
+        return server.redis().commandCalls().getOrDefault(command, 0L);
     }
 }
