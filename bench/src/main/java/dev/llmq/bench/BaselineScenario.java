@@ -58,11 +58,13 @@ final class BaselineScenario implements Scenario {
                     pace.scale(Duration.ofSeconds(20)),
                     i -> client.submitAndAwait("capacity " + i, wait));
             result.figure("design_card_capacity_qps", capacity.completedPerSecond());
+            // the open loops give up on a request when llmq's do (OverheadScenario, SlowLlmScenario)
+            Duration patience = Duration.ofSeconds(10);
             OpenLoop.Report half = OpenLoop.run(
                     OverheadScenario.THROUGHPUT_GOAL / 2,
                     pace.scale(Duration.ofSeconds(20)),
-                    wait,
-                    i -> client.submitAndAwait("half " + i, wait));
+                    patience,
+                    i -> client.submitAndAwait("half " + i, patience));
             result.figure("design_card_p99_ms_at_half", half.percentileMillis(99))
                     .figure("design_card_completed_qps_at_half", half.completedPerSecond())
                     .figure("design_card_failed_at_half", half.failed());
@@ -71,8 +73,8 @@ final class BaselineScenario implements Scenario {
                 OpenLoop.Report saturated = OpenLoop.run(
                         OverheadScenario.THROUGHPUT_GOAL * 1.1,
                         pace.scale(Duration.ofSeconds(20)),
-                        wait,
-                        i -> client.submitAndAwait("saturate " + i, wait));
+                        patience,
+                        i -> client.submitAndAwait("saturate " + i, patience));
                 result.figure("design_card_completed_qps", saturated.completedPerSecond())
                         .figure("design_card_failed", saturated.failed());
             } else {
@@ -86,11 +88,11 @@ final class BaselineScenario implements Scenario {
                     "--server.tomcat.threads.max=8000");
             String url = startDesignCard(workspace, deployment, llm);
             QueryClient client = new QueryClient(url);
-            Duration wait = Duration.ofSeconds(30);
+            Duration wait = Duration.ofSeconds(10);
             OpenLoop.Report slow = OpenLoop.run(
                     SlowLlmScenario.OFFERED,
                     pace.scale(Duration.ofSeconds(10)),
-                    Duration.ofSeconds(5),
+                    wait,
                     i -> client.submitAndAwait("slow " + i, wait));
             result.figure("design_card_slow_completed_ratio", (double) slow.completed() / slow.offered())
                     .figure("design_card_slow_completed_qps", slow.completedPerSecond());

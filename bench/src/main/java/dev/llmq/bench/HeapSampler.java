@@ -1,52 +1,52 @@
 package dev.llmq.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Samples a JVM's used heap (young + old generation, from {@code jstat -gc}) every half second and keeps the highest
- * value seen: what that process needed at its worst moment, garbage included.
+ * value seen: what that process needed at its worst moment, garbage included. One {@code jstat} process prints a line
+ * per sample ({@code jstat -gc <pid> 500}): starting a {@code jstat} JVM per sample cost half a core.
  */
 final class HeapSampler implements AutoCloseable {
 
-    private final String jstat;
-    private final long pid;
+    private final Process jstat;
     private final AtomicLong peakKilobytes = new AtomicLong();
     private final Thread thread;
 
-    HeapSampler(Workspace workspace, long pid) {
-        this.jstat = Path.of(workspace.java()).resolveSibling("jstat").toString();
-        this.pid = pid;
+    HeapSampler(Workspace workspace, long pid) throws IOException {
+        String command = Path.of(workspace.java()).resolveSibling("jstat").toString();
+        this.jstat = new ProcessBuilder(command, "-gc", String.valueOf(pid), "500")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         this.thread = Thread.ofPlatform().daemon().name("heap-sampler-" + pid).start(this::sample);
     }
 
     private void sample() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                peakKilobytes.accumulateAndGet(usedKilobytes(), Math::max);
-                Thread.sleep(500);
-            } catch (InterruptedException ex) {
-                return;
-            } catch (IOException | RuntimeException ex) {
-                return;
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
+            String[] names = null;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 0 && fields[0].equals("S0C")) {
+                    names = fields;
+                } else if (names != null && fields.length == names.length) {
+                    peakKilobytes.accumulateAndGet(usedKilobytes(names, fields), Math::max);
+                }
             }
+        } catch (IOException | RuntimeException ex) {
+            // the process ended or jstat stopped: the peak so far stands
         }
     }
 
-    /** Used heap now: S0U + S1U + EU + OU of {@code jstat -gc}, in kilobytes. */
-    private long usedKilobytes() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(jstat, "-gc", String.valueOf(pid)).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor(5, TimeUnit.SECONDS);
-        String[] lines = out.strip().split("\n");
-        if (lines.length < 2) {
-            throw new IOException("jstat printed " + out);
-        }
-        String[] names = lines[0].trim().split("\\s+");
-        String[] values = lines[1].trim().split("\\s+");
+    /** Used heap in one line of {@code jstat -gc}: S0U + S1U + EU + OU, in kilobytes. */
+    private static long usedKilobytes(String[] names, String[] values) {
         double used = 0;
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals("S0U") || names[i].equals("S1U") || names[i].equals("EU") || names[i].equals("OU")) {
@@ -56,12 +56,38 @@ final class HeapSampler implements AutoCloseable {
         return (long) used;
     }
 
+    /**
+     * The live heap of a JVM now: used heap right after a full collection ({@code jcmd <pid> GC.run}, then one line of
+     * {@code jstat -gc}). The difference between two such figures is what the work in between holds on to.
+     */
+    static double liveMegabytes(Workspace workspace, long pid) throws IOException, InterruptedException {
+        Path bin = Path.of(workspace.java()).getParent();
+        run(List.of(bin.resolve("jcmd").toString(), String.valueOf(pid), "GC.run"));
+        String[] lines = run(List.of(bin.resolve("jstat").toString(), "-gc", String.valueOf(pid)))
+                .strip()
+                .split("\n");
+        if (lines.length < 2) {
+            throw new IOException("jstat printed " + String.join("\n", lines));
+        }
+        return usedKilobytes(lines[0].trim().split("\\s+"), lines[1].trim().split("\\s+")) / 1024.0;
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
     double peakMegabytes() {
         return peakKilobytes.get() / 1024.0;
     }
 
     @Override
     public void close() {
+        jstat.destroy();
         thread.interrupt();
     }
 }

@@ -72,12 +72,14 @@ final class OverheadScenario implements Scenario {
                     .sum();
             llmq.awaitIdle(Duration.ofMinutes(3));
 
-            // each request gives up after `wait`: the last one is over `wait` after the phase ends
+            // open loops: a request gives up after `patience` (500 times the p99 goal: a figure past it says enough),
+            // so that the last one is over that long after the phase ends
+            Duration patience = Duration.ofSeconds(10);
             OpenLoop.Report half = OpenLoop.run(
                     HALF_RATE,
                     pace.scale(Duration.ofSeconds(20)),
-                    wait,
-                    i -> client.submitAndAwait("half rate " + i, wait));
+                    patience,
+                    i -> client.submitAndAwait("half rate " + i, patience));
             // a phase above what the half rate already overran would only collapse further (and take minutes to
             // drain): it runs only when llmq kept up with the half rate
             OpenLoop.Report saturated = null;
@@ -87,8 +89,8 @@ final class OverheadScenario implements Scenario {
                 saturated = OpenLoop.run(
                         SATURATION_RATE,
                         pace.scale(Duration.ofSeconds(20)),
-                        wait,
-                        i -> client.submitAndAwait("saturate " + i, wait));
+                        patience,
+                        i -> client.submitAndAwait("saturate " + i, patience));
             }
 
             ScenarioResult result = new ScenarioResult(name())

@@ -26,9 +26,10 @@ final class SlowLlmScenario implements Scenario {
 
     @Override
     public ScenarioResult run(Workspace workspace, Pace pace) throws Exception {
-        // each request gives up after `wait`: the last one is over `wait` after its phase ends
-        Duration wait = Duration.ofSeconds(30);
-        Duration phase = pace.scale(Duration.ofSeconds(15));
+        // each request gives up after `wait` (over four times the p99 goal: a figure past it says enough), so that the
+        // last one is over that long after its phase ends
+        Duration wait = Duration.ofSeconds(10);
+        Duration phase = pace.scale(Duration.ofSeconds(10));
         // the worker alone first (queries straight onto the stream); then end to end on a deployment of its own, so
         // that neither the alone phase's backlog nor a drain of it (minutes, above capacity) reaches the second phase
         OpenLoop.Report alone;

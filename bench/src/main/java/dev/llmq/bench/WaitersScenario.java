@@ -79,6 +79,10 @@ final class WaitersScenario implements Scenario {
                 }
             }
 
+            // what the waits hold on to: the api's live heap with every wait parked, less before any
+            double liveBefore =
+                    HeapSampler.liveMegabytes(workspace, started.process().pid());
+            double liveWaiting = Double.NaN;
             Recorder wakeUps = new Recorder(3_600_000L, 3);
             AtomicLong answered = new AtomicLong();
             AtomicLong failed = new AtomicLong();
@@ -125,6 +129,8 @@ final class WaitersScenario implements Scenario {
                     Thread.sleep(500);
                 }
                 connectionsWhileWaiting = llmq.redis().connectionsNamed("llmq-api");
+                liveWaiting =
+                        HeapSampler.liveMegabytes(workspace, started.process().pid());
                 llmq.startWorker(List.of("-Xmx1g"), "--llmq.worker.max-in-flight=512");
                 waits.shutdown();
                 waits.awaitTermination(5, TimeUnit.MINUTES);
@@ -143,6 +149,9 @@ final class WaitersScenario implements Scenario {
                     .figure("failed", failed.get())
                     .figure("api_heap_max_mb", API_HEAP_MB)
                     .figure("api_peak_heap_mb", apiPeakHeap)
+                    .figure("api_live_heap_mb_before_waits", liveBefore)
+                    .figure("api_live_heap_mb_waiting", liveWaiting)
+                    .figure("api_live_kb_per_wait", (liveWaiting - liveBefore) * 1024 / count)
                     .figure("last_error", lastError.toString());
         }
     }
