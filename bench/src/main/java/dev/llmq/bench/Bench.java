@@ -72,6 +72,10 @@ public final class Bench {
         run.put("java", Runtime.version().toString());
         run.put("cores", Runtime.getRuntime().availableProcessors());
         run.put("scenarios", records);
+        Beside.of(records).ifPresent(beside -> {
+            run.put("beside", beside);
+            System.out.println(Beside.line(beside));
+        });
         Files.createDirectories(workspace.results());
         var file = workspace.results().resolve(started.toString().replace(':', '-') + ".json");
         JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(file.toFile(), run);
