@@ -28,6 +28,11 @@ public final class Cluster implements AutoCloseable {
     // generous: a JVM starting next to a few others on a loaded 2-core machine has taken 95 s
     static final Duration STARTUP = Duration.ofSeconds(150);
 
+    static {
+        // the three jars' start-up caches, trained side by side before this test JVM's first start
+        ServiceProcess.prepare("llm-simulator", "api-service", "worker-service");
+    }
+
     private final RedisDeployment redis;
     // services may be started from several threads at once, to start in parallel
     private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();

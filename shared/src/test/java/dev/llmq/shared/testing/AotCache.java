@@ -35,11 +35,39 @@ final class AotCache {
 
     private static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
     private static final Set<Path> FAILED = ConcurrentHashMap.newKeySet();
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     private AotCache() {}
 
+    /**
+     * Trains the caches of {@code jars} that need it, side by side (a training is mostly one thread; doing them one by
+     * one as each jar is first started kept two test JVMs waiting on each other for minutes).
+     */
+    static void prepare(String java, List<Path> jars, List<String> jvmOptions) {
+        List<Thread> trainings = jars.stream()
+                .map(jar -> Thread.ofPlatform()
+                        .name("aot-cache-" + jar.getFileName())
+                        .start(() -> command(java, jar, jvmOptions)))
+                .toList();
+        for (Thread training : trainings) {
+            try {
+                training.join();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** The command that starts {@code jar} with {@code jvmOptions}, from its trained cache when there is one. */
-    static synchronized List<String> command(String java, Path jar, List<String> jvmOptions) {
+    static List<String> command(String java, Path jar, List<String> jvmOptions) {
+        // one thread of this JVM per jar at a time (the file lock below is per JVM, not per thread)
+        synchronized (LOCKS.computeIfAbsent(jar.toAbsolutePath(), key -> new Object())) {
+            return commandLocked(java, jar, jvmOptions);
+        }
+    }
+
+    private static List<String> commandLocked(String java, Path jar, List<String> jvmOptions) {
         List<String> plain = new ArrayList<>(List.of(java));
         plain.addAll(jvmOptions);
         plain.addAll(List.of("-jar", jar.toString()));

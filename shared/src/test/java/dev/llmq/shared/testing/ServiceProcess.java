@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
     private final String name;
     private final Path log;
@@ -43,8 +44,7 @@ public final class ServiceProcess implements AutoCloseable {
         Path logs = Path.of("target", "process-logs");
         try {
             Files.createDirectories(logs);
-            List<String> command = new ArrayList<>(
-                    AotCache.command(javaExecutable(), jar, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1")));
+            List<String> command = new ArrayList<>(AotCache.command(javaExecutable(), jar, JVM_OPTIONS));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             Path log = logs.resolve(name + ".log");
@@ -56,6 +56,19 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot start " + jar, ex);
         }
+    }
+
+    /**
+     * Makes the start-up caches of these modules' jars ready, side by side (see {@code AotCache}): for a test suite that
+     * will start them all, before its first start. Jars not built are skipped.
+     */
+    public static void prepare(String... modules) {
+        List<Path> jars = java.util.Arrays.stream(modules)
+                .map(module ->
+                        repositoryRoot().resolve(module).resolve("target").resolve(module + ".jar"))
+                .filter(Files::isRegularFile)
+                .toList();
+        AotCache.prepare(javaExecutable(), jars, JVM_OPTIONS);
     }
 
     /** Waits until the process has logged {@code text}; fails early if it exits. */
