@@ -35,7 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code module}'s jar with the given environment added to this JVM's. */
     public static ServiceProcess start(String module, Map<String, String> environment, String... args) {
-        Path jar = repositoryRoot().resolve(module).resolve("target").resolve(module + ".jar");
+        Path jar = jarOf(module);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw verify builds every jar)");
         }
@@ -64,11 +64,14 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static void prepare(String... modules) {
         List<Path> jars = java.util.Arrays.stream(modules)
-                .map(module ->
-                        repositoryRoot().resolve(module).resolve("target").resolve(module + ".jar"))
+                .map(ServiceProcess::jarOf)
                 .filter(Files::isRegularFile)
                 .toList();
         AotCache.prepare(javaExecutable(), jars, JVM_OPTIONS);
+    }
+
+    private static Path jarOf(String module) {
+        return repositoryRoot().resolve(module).resolve("target").resolve(module + ".jar");
     }
 
     /** Waits until the process has logged {@code text}; fails early if it exits. */
