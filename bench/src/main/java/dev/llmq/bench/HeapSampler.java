@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,17 @@ final class HeapSampler implements AutoCloseable {
             throw new IOException("jstat printed " + String.join("\n", lines));
         }
         return usedKilobytes(lines[0].trim().split("\\s+"), lines[1].trim().split("\\s+")) / 1024.0;
+    }
+
+    /**
+     * Writes the process's class histogram (live objects only, after a full GC) to {@code file}: which classes hold
+     * the heap, to read beside a live-heap figure.
+     */
+    static void classHistogram(Workspace workspace, long pid, Path file) throws IOException, InterruptedException {
+        Path bin = Path.of(workspace.java()).getParent();
+        Files.createDirectories(file.getParent());
+        Files.writeString(
+                file, run(List.of(bin.resolve("jcmd").toString(), String.valueOf(pid), "GC.class_histogram")));
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

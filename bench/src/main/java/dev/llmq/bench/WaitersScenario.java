@@ -1,5 +1,7 @@
 package dev.llmq.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,6 +98,7 @@ final class WaitersScenario implements Scenario {
                         .connectTimeout(Duration.ofSeconds(30))
                         .build());
             }
+            upgrade(clients, api);
             try (ExecutorService waits = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < count; i++) {
                     long id = ids[i];
@@ -131,6 +134,10 @@ final class WaitersScenario implements Scenario {
                 connectionsWhileWaiting = llmq.redis().connectionsNamed("llmq-api");
                 liveWaiting =
                         HeapSampler.liveMegabytes(workspace, started.process().pid());
+                HeapSampler.classHistogram(
+                        workspace,
+                        started.process().pid(),
+                        workspace.results().resolve("waiters-api-class-histogram.txt"));
                 llmq.startWorker(List.of("-Xmx1g"), "--llmq.worker.max-in-flight=512");
                 waits.shutdown();
                 waits.awaitTermination(5, TimeUnit.MINUTES);
@@ -153,6 +160,35 @@ final class WaitersScenario implements Scenario {
                     .figure("api_live_heap_mb_waiting", liveWaiting)
                     .figure("api_live_kb_per_wait", (liveWaiting - liveBefore) * 1024 / count)
                     .figure("last_error", lastError.toString());
+        }
+    }
+
+    /**
+     * Has each client upgrade its connection to HTTP/2 with one request of its own. Cleartext HTTP/2 starts as an
+     * HTTP/1.1 request with {@code Upgrade: h2c}, and the JDK client opens a new connection for every request sent
+     * before an upgrade completed: 20,000 waits sent at once went over about 20,000 HTTP/1.1 connections (beyond
+     * Tomcat's 8,192), not 90 streams on each of 220.
+     */
+    private static void upgrade(List<HttpClient> clients, String api) throws InterruptedException {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (HttpClient http : clients) {
+                pool.execute(() -> {
+                    try {
+                        HttpResponse<Void> response = http.send(
+                                HttpRequest.newBuilder(URI.create(api + "/actuator/health"))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (response.version() != HttpClient.Version.HTTP_2) {
+                            throw new IllegalStateException("the api answered over " + response.version());
+                        }
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
         }
     }
 
