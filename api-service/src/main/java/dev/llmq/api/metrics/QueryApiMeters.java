@@ -21,7 +21,8 @@ public final class QueryApiMeters implements MeterBinder {
     public enum Refusal {
         RATE_LIMITED,
         IN_FLIGHT_CAP,
-        INVALID;
+        INVALID,
+        OVERLOADED;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -56,7 +57,7 @@ public final class QueryApiMeters implements MeterBinder {
                     reason,
                     Counter.builder("llmq.queries.refused")
                             .description(
-                                    "POST /query requests refused: rate limited, over the in-flight cap, or invalid")
+                                    "POST /query requests refused: rate limited, over the in-flight cap, invalid, or the replica overloaded")
                             .baseUnit("queries")
                             .tag("reason", reason.tag())
                             .register(registry));

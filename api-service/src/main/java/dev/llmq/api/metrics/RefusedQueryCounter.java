@@ -1,6 +1,7 @@
 package dev.llmq.api.metrics;
 
 import dev.llmq.api.access.Caller;
+import dev.llmq.api.query.Admission;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,7 +11,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Counts refused {@code POST /query} requests by the answer they got, wherever it was decided: 429 before a caller was
- * established is the tenant's request rate, 429 after it the in-flight cap; 400, 413, 415 and 422 are invalid input.
+ * established is the tenant's request rate, 429 after it the in-flight cap; 400, 413, 415 and 422 are invalid input;
+ * 503 from {@link Admission} is an overloaded replica.
  * It must run outside every filter that may refuse a request.
  */
 public final class RefusedQueryCounter extends OncePerRequestFilter {
@@ -37,6 +39,11 @@ public final class RefusedQueryCounter extends OncePerRequestFilter {
                                 ? QueryApiMeters.Refusal.RATE_LIMITED
                                 : QueryApiMeters.Refusal.IN_FLIGHT_CAP);
             case 400, 413, 415, 422 -> meters.refused(QueryApiMeters.Refusal.INVALID);
+            case 503 -> {
+                if (request.getAttribute(Admission.REFUSED) != null) {
+                    meters.refused(QueryApiMeters.Refusal.OVERLOADED);
+                }
+            }
             default -> {
                 // accepted, or not the client's doing (401/403 are access refusals, 5xx our failures)
             }

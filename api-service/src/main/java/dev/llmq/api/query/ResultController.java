@@ -41,6 +41,7 @@ class ResultController {
     private final ResultWaiters waiters;
     private final AnswerStreams streams;
     private final ApiProperties properties;
+    private final Admission admission;
     private final Clock clock;
 
     ResultController(
@@ -49,12 +50,14 @@ class ResultController {
             ResultWaiters waiters,
             AnswerStreams streams,
             ApiProperties properties,
+            Admission admission,
             Clock clock) {
         this.store = store;
         this.control = control;
         this.waiters = waiters;
         this.streams = streams;
         this.properties = properties;
+        this.admission = admission;
         this.clock = clock;
     }
 
@@ -91,12 +94,13 @@ class ResultController {
         QueryId id = QueryId.parse(idText);
         Duration wait = WaitParameter.parse(waitText, properties.resultWait(), properties.resultWaitMax());
         try (ResultWaiters.Waiter waiter = waiters.register(id)) {
-            QueryLookup lookup = lookupOwn(id, caller);
+            // a place is held while Redis is read, not while the wait is parked
+            QueryLookup lookup = admission.admitted(() -> lookupOwn(id, caller));
             if (lookup instanceof QueryLookup.InProgress && !wait.isZero()) {
                 Optional<String> published = waiter.await(wait);
                 lookup = published.isPresent()
                         ? new QueryLookup.Completed(published.get(), caller.tenant())
-                        : lookupOwn(id, caller);
+                        : admission.admitted(() -> lookupOwn(id, caller));
             }
             return respond(id, lookup);
         }
@@ -137,7 +141,7 @@ class ResultController {
         AnswerStream stream = streams.open(id, from, emitter);
         QueryLookup lookup;
         try {
-            lookup = lookupOwn(id, caller);
+            lookup = admission.admitted(() -> lookupOwn(id, caller));
         } catch (RuntimeException ex) {
             streams.forget(stream);
             throw ex;

@@ -3,6 +3,7 @@ package dev.llmq.api.system;
 import dev.llmq.api.metrics.QueryApiMeters;
 import dev.llmq.api.metrics.RedisHealthIndicator;
 import dev.llmq.api.metrics.RefusedQueryCounter;
+import dev.llmq.api.query.Admission;
 import dev.llmq.api.query.AnswerStreams;
 import dev.llmq.api.query.ResultWaiters;
 import dev.llmq.shared.monitoring.RedisCommandMetrics;
@@ -36,6 +37,15 @@ class MetricsWiring {
         FilterRegistrationBean<RefusedQueryCounter> registration =
                 new FilterRegistrationBean<>(new RefusedQueryCounter(meters));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** Right inside the refusal counter and CORS, before every filter that does work (access checks read Redis). */
+    @Bean
+    FilterRegistrationBean<AdmissionFilter> admissionFilter(Admission admission) {
+        FilterRegistrationBean<AdmissionFilter> registration =
+                new FilterRegistrationBean<>(new AdmissionFilter(admission));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 

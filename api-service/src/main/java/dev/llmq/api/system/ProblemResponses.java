@@ -6,6 +6,7 @@ import dev.llmq.api.batch.FileTooLargeException;
 import dev.llmq.api.batch.InvalidBatchRequestException;
 import dev.llmq.api.query.IdempotencyKeyReusedException;
 import dev.llmq.api.query.InvalidQueryRequestException;
+import dev.llmq.api.query.OverloadedException;
 import dev.llmq.api.query.QueryAlreadyEndedException;
 import dev.llmq.api.query.QueryNotFoundException;
 import dev.llmq.shared.query.InvalidQueryException;
@@ -65,6 +66,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setProperty("id", ex.id().value());
         problem.setProperty("outcome", ex.status().wireName());
         return problem;
+    }
+
+    @ExceptionHandler(OverloadedException.class)
+    ResponseEntity<ProblemDetail> overloadedReply(OverloadedException ex) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(overloaded(ex));
+    }
+
+    static ProblemDetail overloaded(OverloadedException ex) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Overloaded", ex.getMessage());
     }
 
     @ExceptionHandler(InFlightLimitException.class)

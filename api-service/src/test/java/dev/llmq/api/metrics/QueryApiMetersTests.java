@@ -32,7 +32,7 @@ class QueryApiMetersTests {
                 .containsExactlyInAnyOrder("high", "normal", "low");
         assertThat(registry.get("llmq.queries.refused").counters())
                 .extracting(counter -> counter.getId().getTag("reason"))
-                .containsExactlyInAnyOrder("rate_limited", "in_flight_cap", "invalid");
+                .containsExactlyInAnyOrder("rate_limited", "in_flight_cap", "invalid", "overloaded");
         assertThat(registry.get("llmq.queries.completed").counters())
                 .extracting(counter -> counter.getId().getTag("outcome"))
                 .containsExactlyInAnyOrder("cancelled", "expired");
