@@ -43,6 +43,8 @@ final class WaitersScenario implements Scenario {
     static final int WAITERS = 20_000;
     static final int API_HEAP_MB = 3_072;
     private static final int STREAMS_PER_CONNECTION = 90;
+    /** How often one wait is sent again after a 503 with {@code Retry-After} before it counts as failed. */
+    private static final int MAX_RETRIES = 60;
     /** The channels llmq publishes outcomes on, {@code query_result_<id>} (the seed's names). */
     private static final String RESULT_CHANNELS = "query_result_*";
 
@@ -105,6 +107,7 @@ final class WaitersScenario implements Scenario {
             RedissonClient listener = subscribe(llmq.redis().port(), publishedAt);
             AtomicLong answered = new AtomicLong();
             AtomicLong failed = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
             StringBuffer lastError = new StringBuffer();
             long connectionsWhileWaiting;
             // one HTTP/2 connection per client, each below Tomcat's 100 concurrent streams per connection
@@ -122,11 +125,20 @@ final class WaitersScenario implements Scenario {
                     HttpClient http = clients.get(i / STREAMS_PER_CONNECTION);
                     waits.execute(() -> {
                         try {
-                            HttpResponse<String> response = http.send(
-                                    HttpRequest.newBuilder(URI.create(api + "/result?id=" + id + "&wait=600s"))
-                                            .timeout(Duration.ofSeconds(700))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
+                            HttpRequest wait = HttpRequest.newBuilder(
+                                            URI.create(api + "/result?id=" + id + "&wait=600s"))
+                                    .timeout(Duration.ofSeconds(700))
+                                    .build();
+                            HttpResponse<String> response = http.send(wait, HttpResponse.BodyHandlers.ofString());
+                            // as a client should: a replica too busy to take the wait says when to come back
+                            for (int retry = 0; retry < MAX_RETRIES && response.statusCode() == 503; retry++) {
+                                refused.incrementAndGet();
+                                Thread.sleep(1_000L
+                                        * Long.parseLong(response.headers()
+                                                .firstValue("Retry-After")
+                                                .orElse("1")));
+                                response = http.send(wait, HttpResponse.BodyHandlers.ofString());
+                            }
                             long arrivedNanos = System.nanoTime();
                             long arrived = System.currentTimeMillis();
                             Matcher completed = COMPLETED_AT.matcher(response.body());
@@ -179,6 +191,7 @@ final class WaitersScenario implements Scenario {
                     .figure("answered_to_client_p50_ms", (double) fromAnswer.getValueAtPercentile(50))
                     .figure("answered_to_client_p99_ms", (double) fromAnswer.getValueAtPercentile(99))
                     .figure("failed", failed.get())
+                    .figure("refused_and_retried", refused.get())
                     .figure("api_heap_max_mb", API_HEAP_MB)
                     .figure("api_peak_heap_mb", apiPeakHeap)
                     .figure("api_live_heap_mb_before_waits", liveBefore)
