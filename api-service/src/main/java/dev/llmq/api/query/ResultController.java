@@ -93,11 +93,13 @@ class ResultController {
             Caller caller) {
         QueryId id = QueryId.parse(idText);
         Duration wait = WaitParameter.parse(waitText, properties.resultWait(), properties.resultWaitMax());
+        long arrived = System.nanoTime();
         try (ResultWaiters.Waiter waiter = waiters.register(id)) {
-            // a place is held while Redis is read, not while the wait is parked
-            QueryLookup lookup = admission.admitted(() -> lookupOwn(id, caller));
+            // a place is held while Redis is read, not while the wait is parked; a client willing to wait queues for it
+            QueryLookup lookup = admission.admitted(wait, () -> lookupOwn(id, caller));
             if (lookup instanceof QueryLookup.InProgress && !wait.isZero()) {
-                Optional<String> published = waiter.await(wait);
+                Duration left = wait.minusNanos(System.nanoTime() - arrived);
+                Optional<String> published = waiter.await(left.isNegative() ? Duration.ZERO : left);
                 lookup = published.isPresent()
                         ? new QueryLookup.Completed(published.get(), caller.tenant())
                         : admission.admitted(() -> lookupOwn(id, caller));

@@ -60,6 +60,7 @@ class AdmissionIT {
     @Test
     void whileOneRequestIsWorkedOnTheNextIsRefusedAtOnceAndServedAfterwards() {
         long earlier = idOf(postQuery("before the crowd"));
+        CompletableFuture<HttpResponse<String>> patient;
         try (RawConnection slow = new RawConnection(port)) {
             // holds the replica's one place while its body trickles in
             slow.send("POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
@@ -83,9 +84,14 @@ class AdmissionIT {
                             .orElse(0))
                     .isGreaterThanOrEqualTo(2);
 
+            // a client willing to wait for its result queues for a place instead of being refused
+            patient = CompletableFuture.supplyAsync(() -> get("/result?id=" + earlier + "&wait=3s"));
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !patient.isDone());
+
             slow.send(BODY.substring(5));
             assertThat(slow.readUntilClosed()).startsWith("HTTP/1.1 200").contains("\"status\":\"queued\"");
         }
+        assertThat(patient.join().statusCode()).isEqualTo(202);
         assertThat(postQuery("after the crowd").statusCode()).isEqualTo(200);
         assertThat(get("/result?id=" + earlier + "&wait=0").statusCode()).isEqualTo(202);
     }
