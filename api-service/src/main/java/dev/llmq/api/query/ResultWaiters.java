@@ -38,7 +38,13 @@ public class ResultWaiters implements ResultNotifications.Listener {
     /** Registers interest in {@code id}; close the waiter when done. */
     Waiter register(QueryId id) {
         Waiter waiter = new Waiter(id);
-        waiting.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(waiter);
+        // added under the map's lock: added after computeIfAbsent returned, a waiter could land in a set that another
+        // request's close() had just dropped from the map as empty, and no outcome would ever reach it
+        waiting.compute(id, (key, waiters) -> {
+            Set<Waiter> set = waiters != null ? waiters : ConcurrentHashMap.newKeySet();
+            set.add(waiter);
+            return set;
+        });
         return waiter;
     }
 
