@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param streamTimeout how long one {@code GET /result/stream} may stay open; a client resumes with Last-Event-ID
  * @param models the models clients may ask for by name; a query without {@code model} gets the worker's default
  * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered
+ * @param resultRecheckInterval how often the results of waits parked this long are read again, in case their
+ *     notification never arrived; 0 turns it off
  */
 @ConfigurationProperties("llmq.api")
 public record ApiProperties(
@@ -29,7 +31,8 @@ public record ApiProperties(
         @DefaultValue({"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"})
         List<String> models,
 
-        @DefaultValue("24h") Duration idempotencyWindow) {
+        @DefaultValue("24h") Duration idempotencyWindow,
+        @DefaultValue("30s") Duration resultRecheckInterval) {
 
     public ApiProperties {
         if (resultWait.isNegative() || resultWaitMax.isNegative() || resultWait.compareTo(resultWaitMax) > 0) {
@@ -42,6 +45,11 @@ public record ApiProperties(
         models = List.copyOf(models);
         if (idempotencyWindow.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("LLMQ_API_IDEMPOTENCY_WINDOW must be at least 1s: " + idempotencyWindow);
+        }
+        if (resultRecheckInterval.isNegative()
+                || (!resultRecheckInterval.isZero() && resultRecheckInterval.compareTo(Duration.ofMillis(100)) < 0)) {
+            throw new IllegalArgumentException(
+                    "LLMQ_API_RESULT_RECHECK_INTERVAL must be 0 (off) or at least 100ms: " + resultRecheckInterval);
         }
         if (resultTtl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("LLMQ_API_RESULT_TTL must be at least 1s: " + resultTtl);

@@ -34,7 +34,8 @@ class BatchInputFuzzTests {
             Duration.ofHours(24),
             Duration.ofMinutes(10),
             List.of("gpt-4o-mini", "gpt-4o"),
-            Duration.ofHours(24));
+            Duration.ofHours(24),
+            Duration.ofSeconds(30));
     private static final Set<String> ERROR_CODES = Set.of(
             "invalid_json_line",
             "invalid_custom_id",

@@ -34,7 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Many waiters on one replica, and a Redis that dies and comes back (with its AOF) while clients wait. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=api-service")
+        // no rechecks: a wait woken here was woken by its notification or the re-read after a resubscription
+        properties = {"spring.config.name=api-service", "llmq.api.result-recheck-interval=0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WaitersAndOutagesIT {
 

@@ -6,6 +6,8 @@ import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.query.QueryState;
 import dev.llmq.shared.query.TenantId;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.redisson.api.BatchOptions;
@@ -36,6 +38,25 @@ public final class RedisResultStore implements ResultStore {
         Map<String, String> fields = (Map<String, String>) replies.get(1);
         QueryState state = StatusRecord.decode(id, fields);
         return state == null ? new QueryLookup.Unknown() : new QueryLookup.InProgress(state);
+    }
+
+    @Override
+    public Map<QueryId, String> outcomes(Collection<QueryId> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        List<QueryId> order = List.copyOf(ids);
+        order.forEach(id -> batch.<String>getBucket(RedisKeys.resultKey(id), StringCodec.INSTANCE)
+                .getAsync());
+        List<?> replies = batch.execute().getResponses();
+        Map<QueryId, String> stored = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            if (replies.get(i) instanceof String json) {
+                stored.put(order.get(i), json);
+            }
+        }
+        return stored;
     }
 
     /** Outcomes stored before tenants existed, or written by hand, belong to the local tenant. */
