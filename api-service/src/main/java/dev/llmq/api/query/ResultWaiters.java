@@ -87,7 +87,7 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
             store.outcomes(due.subList(from, Math.min(due.size(), from + RECHECK_CHUNK)))
                     .forEach((id, json) -> {
                         if (wake(id, json)) {
-                            log.warn("query={} wait woken by a recheck: its result notification never arrived", id);
+                            log.warn("query={} wait woken by a recheck: its result notification had not arrived", id);
                         }
                     });
         }
