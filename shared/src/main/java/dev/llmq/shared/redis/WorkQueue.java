@@ -50,7 +50,10 @@ public interface WorkQueue {
     /** Acknowledges and deletes an entry whose query already has an outcome. */
     void discard(Delivery delivery);
 
-    /** Resets the idle time of entries this worker still owns; returns the entry ids it no longer owns. */
+    /**
+     * Resets the idle time of entries this worker still owns; returns the entry ids another worker has claimed (an
+     * entry already acknowledged, whoever finished it, is not among them).
+     */
     Set<String> keepAlive(Collection<String> entryIds);
 
     /**

@@ -16,6 +16,7 @@ import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.query.TraceParent;
 import dev.llmq.shared.query.Usage;
+import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
@@ -176,6 +177,15 @@ class RedisQueuesIT {
         });
         assertThat(workerA.keepAlive(List.of(first.entryId()))).containsExactly(first.entryId());
         assertThat(workerB.keepAlive(List.of(first.entryId()))).isEmpty();
+    }
+
+    @Test
+    void anEntryItsOwnerHasFinishedIsNotReportedAsClaimedByAnother() {
+        Query query = queue.submit("done before the keep-alive");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        workerA.finish(delivery, Outcomes.answered(query.id(), "answer"));
+
+        assertThat(workerA.keepAlive(List.of(delivery.entryId()))).isEmpty();
     }
 
     @Test

@@ -185,8 +185,8 @@ public class QueryConsumer implements SmartLifecycle {
         Set<String> held = inFlight.entryIds();
         try {
             Set<String> lost = queue.keepAlive(held);
-            // an entry finished (acknowledged) since the snapshot is no longer pending either: only one still being
-            // worked on here was really taken by another worker
+            // only entries another worker holds come back (acknowledged ones do not), and of those only one still
+            // being worked on here matters
             Set<String> stillHeld = lost.isEmpty() ? Set.of() : inFlight.entryIds();
             lost.stream()
                     .filter(stillHeld::contains)
