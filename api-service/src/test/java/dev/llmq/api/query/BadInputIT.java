@@ -1,11 +1,13 @@
 package dev.llmq.api.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -384,6 +386,10 @@ class BadInputIT {
 
     @Test
     void refusedIdsNeverReachRedis() {
+        // the batch sweeper reads its active batches (ZRANGE) once as the replica starts, then hourly here: wait for
+        // that first read, which can otherwise land while this test counts
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.redis().commandCalls().containsKey("zrange"));
         Map<String, Long> before = server.redis().commandCalls();
         assertThat(before).as("INFO commandstats").isNotEmpty();
 
