@@ -8,9 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,14 +37,8 @@ final class AdmissionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!admission.enter()) {
             request.setAttribute(Admission.REFUSED, Boolean.TRUE);
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            ProblemDetail problem = ProblemResponses.overloaded(new OverloadedException());
-            if (request.getRequestURI().startsWith("/v1/")) {
-                OpenAiErrorMember.addTo(problem);
-            }
-            json.writeValue(response.getOutputStream(), problem);
+            ProblemResponses.write(request, response, ProblemResponses.overloaded(new OverloadedException()), json);
             return;
         }
         try {

@@ -13,6 +13,9 @@ import dev.llmq.shared.query.InvalidQueryException;
 import dev.llmq.shared.query.InvalidQueryIdException;
 import dev.llmq.shared.redis.InFlightLimitException;
 import dev.llmq.shared.redis.RedisFailures;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -35,6 +39,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure into an RFC 9457 problem response: bad input says what is wrong (4xx), a lost Redis is a 503
@@ -241,6 +246,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             return "another type";
         }
         return type == String.class ? "a string" : type.getSimpleName();
+    }
+
+    /**
+     * Writes {@code problem} from a servlet filter, where no exception handler or body advice runs: its status, the
+     * problem JSON content type, and OpenAI's {@code error} member under {@code /v1/}. Headers are the caller's.
+     */
+    static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem, JsonMapper json)
+            throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (request.getRequestURI().startsWith("/v1/")) {
+            OpenAiErrorMember.addTo(problem);
+        }
+        json.writeValue(response.getOutputStream(), problem);
     }
 
     static ProblemDetail problem(HttpStatus status, String title, String detail) {

@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,17 +46,15 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         // file uploads have their own, larger limit (LLMQ_API_MAX_FILE_SIZE), also enforced by the multipart parser
         long limit = "/v1/files".equals(request.getRequestURI()) ? fileLimit : bodyLimit;
         if (request.getContentLengthLong() > limit) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setHeader("Connection", "close");
-            ProblemDetail problem = ProblemResponses.problem(
-                    HttpStatus.CONTENT_TOO_LARGE,
-                    "Request body too large",
-                    new RequestBodyTooLargeException(limit).getMessage());
-            if (request.getRequestURI().startsWith("/v1/")) {
-                OpenAiErrorMember.addTo(problem);
-            }
-            json.writeValue(response.getOutputStream(), problem);
+            ProblemResponses.write(
+                    request,
+                    response,
+                    ProblemResponses.problem(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "Request body too large",
+                            new RequestBodyTooLargeException(limit).getMessage()),
+                    json);
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit, readTimeout), response);
