@@ -1,6 +1,7 @@
 package dev.llmq.api.query;
 
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
@@ -31,7 +32,7 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
 
     private static final Logger log = LoggerFactory.getLogger(ResultWaiters.class);
 
-    /** Result keys read in one pipelined round trip when results are read again (a recheck, a resubscription). */
+    /** Result keys read in one pipelined round trip by a recheck. */
     private static final int RECHECK_CHUNK = 500;
 
     private final Map<QueryId, Set<Waiter>> waiting = new ConcurrentHashMap<>();
@@ -68,7 +69,7 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
             } catch (InterruptedException ex) {
                 return;
             } catch (RuntimeException ex) {
-                log.warn("A recheck of parked waits failed", ex);
+                log.warn("Could not re-read the results of parked waits: {}", RedisFailures.describe(ex));
             }
         }
     }
@@ -82,34 +83,14 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
                 due.add(id);
             }
         });
-        reread(due, "a recheck")
-                .forEach(id ->
-                        log.warn("query={} wait woken by a recheck: its result notification had not arrived", id));
-    }
-
-    /**
-     * Reads the results of {@code ids} again, {@value #RECHECK_CHUNK} keys a pipelined round trip, and wakes the waits
-     * of those stored; returns the ids it woke. A chunk that fails is logged and the rest still read.
-     */
-    private List<QueryId> reread(List<QueryId> ids, String why) {
-        List<QueryId> woken = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += RECHECK_CHUNK) {
-            List<QueryId> chunk = ids.subList(from, Math.min(ids.size(), from + RECHECK_CHUNK));
-            try {
-                store.outcomes(chunk).forEach((id, json) -> {
-                    if (wake(id, json)) {
-                        woken.add(id);
-                    }
-                });
-            } catch (RuntimeException ex) {
-                log.warn(
-                        "Could not re-read the results of {} waits for {}: {}",
-                        chunk.size(),
-                        why,
-                        RedisFailures.describe(ex));
-            }
+        for (int from = 0; from < due.size(); from += RECHECK_CHUNK) {
+            store.outcomes(due.subList(from, Math.min(due.size(), from + RECHECK_CHUNK)))
+                    .forEach((id, json) -> {
+                        if (wake(id, json)) {
+                            log.warn("query={} wait woken by a recheck: its result notification had not arrived", id);
+                        }
+                    });
         }
-        return woken;
     }
 
     /** Completes every wait for {@code id}; false if none was waiting. */
@@ -150,9 +131,20 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
         if (waiting.isEmpty()) {
             return;
         }
-        Thread.ofVirtual()
-                .name("llmq-reread-results")
-                .start(() -> reread(List.copyOf(waiting.keySet()), "a reconnect"));
+        Thread.ofVirtual().name("llmq-reread-results").start(() -> {
+            for (QueryId id : Set.copyOf(waiting.keySet())) {
+                try {
+                    if (store.lookup(id) instanceof QueryLookup.Completed completed) {
+                        onOutcome(id, completed.json());
+                    }
+                } catch (RuntimeException ex) {
+                    log.warn(
+                            "Could not re-read the result of query {} after a reconnect: {}",
+                            id,
+                            RedisFailures.describe(ex));
+                }
+            }
+        });
     }
 
     /** One request's wait for one query's outcome. */
