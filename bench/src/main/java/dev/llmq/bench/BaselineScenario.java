@@ -159,8 +159,7 @@ final class BaselineScenario implements Scenario {
         Map<String, List<String>> commands = new LinkedHashMap<>();
         commands.put("incr", List.of("INCR", "bench:id"));
         commands.put("xadd", List.of("XADD", "bench:stream", "MAXLEN", "~", "100000", "*", "prompt", "hello"));
-        commands.put("hset", List.of("HSET", "bench:status:__rand_int__", "status", "queued", "tenant", "local"));
-        commands.put("pexpire", List.of("PEXPIRE", "bench:status:__rand_int__", "86400000"));
+        commands.put("mget", List.of("MGET", "bench:result:__rand_int__", "bench:status:__rand_int__"));
         commands.put(
                 "set", List.of("SET", "bench:result:__rand_int__", "{\"status\":\"succeeded\"}", "PX", "86400000"));
         commands.put("get", List.of("GET", "bench:result:__rand_int__"));
@@ -168,7 +167,6 @@ final class BaselineScenario implements Scenario {
         commands.put(
                 "evalsha", List.of("EVAL", "return redis.call('EXISTS', KEYS[1])", "1", "bench:result:__rand_int__"));
         commands.put("xack", List.of("XACK", "bench:stream", "g", "0-1"));
-        commands.put("zrem", List.of("ZREM", "bench:in-flight", "__rand_int__"));
         return commands;
     }
 }

@@ -18,8 +18,8 @@ import org.redisson.config.Config;
 /**
  * Puts queries straight onto llmq's stream and learns their outcomes from the result channels, without the
  * api-service: what a worker alone sustains, when the HTTP side of the machine would be the limit first. Writes what
- * the api would (the id from llmq's counter, the query JSON in the {@code query} field) except the status hash, which
- * the worker does not need.
+ * the api would (the id from llmq's counter, the query JSON in the {@code query} field) except the status record,
+ * which the worker does not need (without it, beginning a query costs the worker one read more).
  */
 final class StreamClient implements AutoCloseable {
 
@@ -51,7 +51,8 @@ final class StreamClient implements AutoCloseable {
         waiting.put(id, outcome);
         try {
             String query = "{\"id\":" + id + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
-                    + "\"}],\"submitted_at\":\"" + Instant.now() + "\",\"attempt\":1,\"tenant\":\"local\"}";
+                    + "\"}],\"submitted_at\":\"" + Instant.now() + "\",\"attempt\":1,\"tenant\":\"local\","
+                    + "\"in_flight_counted\":false}";
             redis.<String, String>getStream("{llmq}:queries", StringCodec.INSTANCE)
                     .add(StreamAddArgs.entry("query", query));
             String json = outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -48,6 +48,8 @@ public final class ProtocolJson {
         if (query.traceParent() != null) {
             node.put("traceparent", query.traceParent().value());
         }
+        // always written: an entry without it (written before it existed, or by another client) counts as counted
+        node.put("in_flight_counted", query.inFlightCounted());
         return node.toString();
     }
 
@@ -89,7 +91,8 @@ public final class ProtocolJson {
                     tenant == null ? TenantId.LOCAL : new TenantId(tenant),
                     priority == null ? Priority.NORMAL : Priority.fromWireName(priority),
                     deadline == null ? null : Instant.parse(deadline),
-                    traceParent(node));
+                    traceParent(node),
+                    node.path("in_flight_counted").asBoolean(true));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException ex) {
             throw new MalformedProtocolJsonException(json, ex.getMessage());
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -15,6 +16,9 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class RedisProviderLimits implements ProviderLimits {
 
+    /** How long a pause found absent is believed without asking Redis again (budgets are checked on every call). */
+    static final Duration UNPAUSED_RECHECK = Duration.ofMillis(100);
+
     private final RedissonClient redis;
     private final String provider;
     private final Map<String, ModelLimit> modelLimits;
@@ -23,6 +27,8 @@ public final class RedisProviderLimits implements ProviderLimits {
     private final Duration window;
     private final int maxConcurrent;
     private final Duration lease;
+    /** Until when (System.nanoTime) the provider is taken to be unpaused without asking Redis again. */
+    private final AtomicLong unpausedUntil = new AtomicLong(System.nanoTime());
 
     /** No concurrency cap. */
     public RedisProviderLimits(
@@ -99,12 +105,23 @@ public final class RedisProviderLimits implements ProviderLimits {
 
     /**
      * With no budget to count against, only the pause decides, and that is one {@code PTTL}: the pause key expires
-     * when the pause ends (see {@link Scripts#PAUSE_PROVIDER}), so its time to live is the wait, on Redis's clock.
+     * when the pause ends (see {@link Scripts#PAUSE_PROVIDER}), so its time to live is the wait, on Redis's clock. A
+     * pause found absent is believed for {@link #UNPAUSED_RECHECK} (a pause set here forgets that at once), so that a
+     * busy worker asks once per interval rather than once per call: a 429 another replica hears reaches this one at
+     * most that much later.
      */
     private Duration pauseLeft() {
+        long now = System.nanoTime();
+        if (now - unpausedUntil.get() < 0) {
+            return Duration.ZERO;
+        }
         long millis = redis.getBucket(RedisKeys.providerPauseKey(provider), StringCodec.INSTANCE)
                 .remainTimeToLive();
-        return millis > 0 ? Duration.ofMillis(millis) : Duration.ZERO;
+        if (millis > 0) {
+            return Duration.ofMillis(millis);
+        }
+        unpausedUntil.set(now + UNPAUSED_RECHECK.toNanos());
+        return Duration.ZERO;
     }
 
     @Override
@@ -128,6 +145,7 @@ public final class RedisProviderLimits implements ProviderLimits {
         if (duration.isNegative() || duration.isZero()) {
             return;
         }
+        unpausedUntil.set(System.nanoTime());
         redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,

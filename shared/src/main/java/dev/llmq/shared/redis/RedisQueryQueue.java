@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
@@ -21,7 +20,7 @@ import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * Submits queries with one {@code INCR} and one pipelined status hash + {@code XADD}; an idempotency key is checked
+ * Submits queries with one {@code INCR} and one pipelined status record ({@code SET ... PX}) + {@code XADD}; an idempotency key is checked
  * and recorded by the same script that appends the entry, so concurrent repeats enqueue exactly once. A tenant's
  * in-flight cap, when set, costs one more round trip before the entry is written. On a Redis Cluster the status hash
  * and the stream live on different primaries, which would run one pipeline's parts in any order, so the status is
@@ -126,6 +125,7 @@ public final class RedisQueryQueue implements QueryQueue {
             if (admitted == null || admitted == 0L) {
                 throw new InFlightLimitException(submission.tenant(), maxInFlight);
             }
+            return query.countedInFlight();
         }
         return query;
     }
@@ -148,14 +148,10 @@ public final class RedisQueryQueue implements QueryQueue {
         writeQueuedStatus(batch, query, statusTtl);
     }
 
-    /**
-     * Queues a queued query's status hash and its expiry: {@code HSET} and {@code PEXPIRE} (the expiry through the
-     * keys API: {@code RMap.expireAsync} sends a script instead, one more command per query).
-     */
+    /** Queues a queued query's status record with its expiry: one {@code SET ... PX}. */
     static void writeQueuedStatus(RBatch batch, Query query, Duration ttl) {
-        String key = RedisKeys.statusKey(query.id());
-        batch.<String, String>getMap(key, StringCodec.INSTANCE).putAllAsync(StatusRecord.queued(query));
-        batch.getKeys().expireAsync(key, ttl.toMillis(), TimeUnit.MILLISECONDS);
+        batch.<String>getBucket(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE)
+                .setAsync(StatusRecord.queued(query), ttl);
     }
 
     /** A repeat's freshly issued id was never handed out: drop its status and its place under the cap. */

@@ -15,7 +15,10 @@ import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** Looks up results with a pipelined {@code GET query_result_<id>} and {@code HGETALL} of the status hash. */
+/**
+ * Looks up a result and, while there is none, the query's status record with one {@code MGET} (the status key is
+ * hash-tagged into the result key's slot, so this holds on Redis Cluster too).
+ */
 public final class RedisResultStore implements ResultStore {
 
     private final RedissonClient redis;
@@ -26,17 +29,14 @@ public final class RedisResultStore implements ResultStore {
 
     @Override
     public QueryLookup lookup(QueryId id) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.<String>getBucket(RedisKeys.resultKey(id), StringCodec.INSTANCE).getAsync();
-        batch.<String, String>getMap(RedisKeys.statusKey(id), StringCodec.INSTANCE)
-                .readAllMapAsync();
-        List<?> replies = batch.execute().getResponses();
-        if (replies.get(0) instanceof String json) {
+        String resultKey = RedisKeys.resultKey(id);
+        String statusKey = RedisKeys.statusKey(id);
+        Map<String, String> found = redis.getBuckets(StringCodec.INSTANCE).get(resultKey, statusKey);
+        String json = found.get(resultKey);
+        if (json != null) {
             return new QueryLookup.Completed(json, ownerOf(json));
         }
-        @SuppressWarnings("unchecked")
-        Map<String, String> fields = (Map<String, String>) replies.get(1);
-        QueryState state = StatusRecord.decode(id, fields);
+        QueryState state = StatusRecord.decode(id, found.get(statusKey));
         return state == null ? new QueryLookup.Unknown() : new QueryLookup.InProgress(state);
     }
 

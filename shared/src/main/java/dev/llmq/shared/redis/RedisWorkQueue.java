@@ -4,7 +4,6 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Priority;
 import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
-import dev.llmq.shared.query.QueryStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's view of the query stream through the consumer group. Outcomes are stored with a Lua script on the result
  * key's slot (set-if-absent, publish, clear status), then the entry is acknowledged with {@code XACK}+{@code XDEL} on
- * the stream, so no command spans two slots and Redis Cluster works. On one server both go in one pipeline, which that
- * server runs in order; on a cluster they live on different primaries that would run them in any order, so the entry
- * is acknowledged only after its outcome is confirmed stored (an acknowledged entry without an outcome would be lost).
+ * the stream, so no command spans two slots and Redis Cluster works. With {@link BatchedAcknowledgements}, entries are
+ * handed to it once their outcome is confirmed stored and acknowledged together. Without, on one server both go in one
+ * pipeline, which that server runs in order; on a cluster they live on different primaries that would run them in any
+ * order, so the entry is acknowledged only after its outcome is confirmed stored (an acknowledged entry without an
+ * outcome would be lost).
  */
 public final class RedisWorkQueue implements WorkQueue {
 
@@ -51,12 +53,27 @@ public final class RedisWorkQueue implements WorkQueue {
     private final EntryDecoder decoder;
     private final PriorityShares shares;
     private final boolean oneServer;
+    private final @Nullable BatchedAcknowledgements acknowledgements;
 
     public RedisWorkQueue(RedissonClient redis, String consumer, Duration resultTtl) {
         this(redis, consumer, resultTtl, new PriorityShares(PriorityShares.DEFAULT_WEIGHTS));
     }
 
     public RedisWorkQueue(RedissonClient redis, String consumer, Duration resultTtl, PriorityShares shares) {
+        this(redis, consumer, resultTtl, shares, null);
+    }
+
+    /**
+     * With {@code acknowledgements}, finished entries are acknowledged and deleted by it, together with others,
+     * instead of in each finish's own round trip (null: each finish acknowledges its entry).
+     */
+    public RedisWorkQueue(
+            RedissonClient redis,
+            String consumer,
+            Duration resultTtl,
+            PriorityShares shares,
+            @Nullable BatchedAcknowledgements acknowledgements) {
+        this.acknowledgements = acknowledgements != null && acknowledgements.batches() ? acknowledgements : null;
         this.redis = redis;
         this.consumer = consumer;
         this.resultTtl = resultTtl;
@@ -188,20 +205,22 @@ public final class RedisWorkQueue implements WorkQueue {
         return redis.getStream(RedisKeys.queryStream(level), StringCodec.INSTANCE);
     }
 
+    /**
+     * Marks the query running with one {@code SET ... XX}: its status record exists only while no outcome is stored
+     * (whatever stores an outcome deletes the record in the same script), so a record that could be overwritten proves
+     * there was no outcome at that moment. Only when it is gone (an outcome stored, or the record expired) is the
+     * result key read.
+     */
     @Override
     public Optional<String> begin(Delivery delivery, Instant startedAt) {
-        String stored = redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.BEGIN,
-                        RScript.ReturnType.VALUE,
-                        List.of(
-                                RedisKeys.resultKey(delivery.query().id()),
-                                RedisKeys.statusKey(delivery.query().id())),
-                        QueryStatus.RUNNING.wireName(),
-                        startedAt.toString(),
-                        Integer.toString(delivery.query().attempt()));
-        return Optional.ofNullable(stored);
+        Query query = delivery.query();
+        boolean marked = redis.<String>getBucket(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE)
+                .setIfExists(StatusRecord.running(query, startedAt), resultTtl);
+        if (marked) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(redis.<String>getBucket(RedisKeys.resultKey(query.id()), StringCodec.INSTANCE)
+                .get());
     }
 
     @Override
@@ -218,14 +237,16 @@ public final class RedisWorkQueue implements WorkQueue {
                                 RedisKeys.partialAnswerKey(outcome.id())),
                         ProtocolJson.encode(outcome),
                         Long.toString(resultTtl.toMillis()));
-        batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(outcome.tenant()), StringCodec.INSTANCE)
-                .removeAsync(Long.toString(outcome.id().value()));
-        if (oneServer) {
+        if (delivery.query().inFlightCounted()) {
+            batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(outcome.tenant()), StringCodec.INSTANCE)
+                    .removeAsync(Long.toString(outcome.id().value()));
+        }
+        if (oneServer && acknowledgements == null) {
             acknowledgeAndDelete(batch, delivery.entryId());
         }
         batch.execute();
         boolean first = stored.toCompletableFuture().join() == 1L;
-        if (!oneServer) {
+        if (acknowledgements != null || !oneServer) {
             discard(delivery);
         }
         return first;
@@ -245,13 +266,9 @@ public final class RedisWorkQueue implements WorkQueue {
                         EntryIds.idOf(delivery.entryId()).toString(),
                         Long.toString(due.toEpochMilli()),
                         ProtocolJson.encode(next));
-        batch.getScript(StringCodec.INSTANCE)
-                .evalAsync(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.MARK_QUEUED,
-                        RScript.ReturnType.VALUE,
-                        List.of(RedisKeys.statusKey(next.id())),
-                        QueryStatus.QUEUED.wireName());
+        // a query waiting for its retry shows as queued again (if its status record still exists)
+        batch.<String>getBucket(RedisKeys.statusKey(next.id()), StringCodec.INSTANCE)
+                .setIfExistsAsync(StatusRecord.queuedAgain(next), resultTtl);
         batch.execute();
     }
 
@@ -275,6 +292,10 @@ public final class RedisWorkQueue implements WorkQueue {
 
     @Override
     public void discard(Delivery delivery) {
+        if (acknowledgements != null) {
+            acknowledgements.add(delivery.entryId());
+            return;
+        }
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         acknowledgeAndDelete(batch, delivery.entryId());
         batch.execute();

@@ -4,29 +4,6 @@ package dev.llmq.shared.redis;
 final class Scripts {
 
     /**
-     * KEYS: result, status. ARGV: running, started at, attempt. Returns the stored outcome, or marks the query running
-     * (if its status still exists).
-     */
-    static final String BEGIN = """
-            local stored = redis.call('GET', KEYS[1])
-            if stored then
-              return stored
-            end
-            if redis.call('EXISTS', KEYS[2]) == 1 then
-              redis.call('HSET', KEYS[2], 'status', ARGV[1], 'started_at', ARGV[2], 'attempts', ARGV[3])
-            end
-            return false
-            """;
-
-    /** KEYS: status. ARGV: queued. A query waiting for its retry shows as queued again (if its status still exists). */
-    static final String MARK_QUEUED = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              redis.call('HSET', KEYS[1], 'status', ARGV[1])
-            end
-            return 'OK'
-            """;
-
-    /**
      * KEYS: idempotency key, stream. ARGV: fingerprint:id, window ms, query field, query JSON. Returns what the key
      * recorded earlier; else records this query and appends it, atomically, so concurrent repeats enqueue once.
      */

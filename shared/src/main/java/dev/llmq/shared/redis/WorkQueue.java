@@ -31,8 +31,9 @@ public interface WorkQueue {
     Optional<String> begin(Delivery delivery, Instant startedAt);
 
     /**
-     * Stores the outcome unless one exists, publishes it, and acknowledges and deletes the entry, in one round trip.
-     * Returns whether this outcome was the one stored (the first stored outcome wins).
+     * Stores the outcome unless one exists, publishes it, and acknowledges and deletes the entry: in the same round
+     * trip, or, with batched acknowledgements, together with other finished entries a moment later (the entry stays
+     * pending until then). Returns whether this outcome was the one stored (the first stored outcome wins).
      */
     boolean finish(Delivery delivery, Outcome outcome);
 

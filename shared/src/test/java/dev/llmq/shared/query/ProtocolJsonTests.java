@@ -19,7 +19,8 @@ class ProtocolJsonTests {
 
         assertThat(json)
                 .isEqualTo("{\"id\":7,\"messages\":[{\"role\":\"user\",\"content\":\"Hello \\\"world\\\"\"}],"
-                        + "\"submitted_at\":\"2026-11-24T10:15:30Z\",\"attempt\":1,\"tenant\":\"local\"}");
+                        + "\"submitted_at\":\"2026-11-24T10:15:30Z\",\"attempt\":1,\"tenant\":\"local\","
+                        + "\"in_flight_counted\":false}");
         assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
     }
 
@@ -30,11 +31,27 @@ class ProtocolJsonTests {
 
         String json = ProtocolJson.encode(query);
 
-        assertThat(json).endsWith(",\"traceparent\":\"" + trace.value() + "\"}");
+        assertThat(json).contains(",\"traceparent\":\"" + trace.value() + "\",");
         assertThat(ProtocolJson.decodeQuery(json)).isEqualTo(query);
         assertThat(ProtocolJson.decodeQuery(ProtocolJson.encode(query.nextAttempt()))
                         .traceParent())
                 .isEqualTo(trace);
+    }
+
+    @Test
+    void aQueryCountedAgainstItsTenantsCapSaysSoAcrossAttemptsAndAnEntryThatDoesNotSayIsTakenAsCounted() {
+        Query counted = new Query(new QueryId(7), "capped", NOW).countedInFlight();
+
+        assertThat(ProtocolJson.decodeQuery(ProtocolJson.encode(counted.nextAttempt()))
+                        .inFlightCounted())
+                .isTrue();
+        assertThat(ProtocolJson.decodeQuery(ProtocolJson.encode(new Query(new QueryId(7), "uncapped", NOW)))
+                        .inFlightCounted())
+                .isFalse();
+        // written before the field existed, or by another client: ending it stops counting it, as it always did
+        assertThat(ProtocolJson.decodeQuery("{\"id\":7,\"prompt\":\"old\",\"submitted_at\":\"2026-11-24T10:15:30Z\"}")
+                        .inFlightCounted())
+                .isTrue();
     }
 
     @Test

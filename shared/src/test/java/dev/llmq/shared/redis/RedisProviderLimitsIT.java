@@ -108,12 +108,18 @@ class RedisProviderLimitsIT {
 
         limited.pause(Duration.ofSeconds(20));
 
+        // a replica without budgets believes the absence of a pause it saw for at most UNPAUSED_RECHECK
+        await().atMost(RedisProviderLimits.UNPAUSED_RECHECK.plusSeconds(1))
+                .until(() -> unlimited.acquire("during", null, 1).compareTo(Duration.ofSeconds(15)) >= 0);
         assertThat(unlimited.acquire("during", null, 1)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
         assertThat(limited.acquire("during", null, 1)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
         server.redis().call("PEXPIRE", RedisKeys.providerPauseKey("p8"), "1");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> unlimited.acquire("after", null, 1).isZero());
         assertThat(limited.acquire("after", null, 1)).isZero();
+        unlimited.pause(Duration.ofSeconds(20));
+        // the replica that was told to pause knows at once
+        assertThat(unlimited.acquire("own", null, 1)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
     }
 
     @Test

@@ -92,9 +92,46 @@ class RedisQueuesIT {
         Map<String, Long> calls = new java.util.HashMap<>(server.commandCalls());
         calls.remove("config|resetstat");
         calls.remove("ping");
-        assertThat(calls).isEqualTo(Map.of("incr", 1L, "hmset", 1L, "pexpire", 1L, "xadd", 1L));
+        assertThat(calls).isEqualTo(Map.of("incr", 1L, "psetex", 1L, "xadd", 1L));
         assertThat((Long) redis().call("PTTL", RedisKeys.statusKey(query.id())))
                 .isBetween(TTL.toMillis() - 60_000, TTL.toMillis());
+    }
+
+    @Test
+    void aQueryOfATenantWithoutACapCostsItsLookupOneCommandItsBeginOneAndItsFinishOneRoundTrip() {
+        assumeTrue(redis() instanceof TestRedis, "counts the commands of one server");
+        TestRedis server = (TestRedis) redis();
+        Query query = queue.submit("Count the rest");
+        Delivery delivery = workerA.read(10, Duration.ofMillis(100)).getFirst();
+        redis().call("CONFIG", "RESETSTAT");
+
+        assertThat(results.lookup(query.id())).isInstanceOf(QueryLookup.InProgress.class);
+        assertThat(workerA.begin(delivery, CLOCK.instant())).isEmpty();
+        assertThat(workerA.finish(delivery, answer(query.id(), "counted"))).isTrue();
+
+        Map<String, Long> calls = new java.util.HashMap<>(server.commandCalls());
+        calls.remove("config|resetstat");
+        calls.remove("ping");
+        // the finish script's EVAL runs SET, PUBLISH and DEL; no ZREM: the tenant had no in-flight cap
+        assertThat(calls)
+                .isEqualTo(Map.of("mget", 1L, "set", 2L, "eval", 1L, "publish", 1L, "del", 1L, "xack", 1L, "xdel", 1L));
+        assertThat(results.lookup(query.id())).isInstanceOf(QueryLookup.Completed.class);
+    }
+
+    @Test
+    void aQueryWhoseStatusRecordIsGoneIsBegunUnlessItsOutcomeIsStored() {
+        Query answered = queue.submit("answered meanwhile");
+        Query forgotten = queue.submit("status expired");
+        List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
+        Outcome stored = answer(answered.id(), "already");
+        redis().call("SET", RedisKeys.resultKey(answered.id()), ProtocolJson.encode(stored));
+        redis().call("DEL", RedisKeys.statusKey(answered.id()));
+        redis().call("DEL", RedisKeys.statusKey(forgotten.id()));
+
+        assertThat(workerA.begin(deliveries.get(0), CLOCK.instant())).contains(ProtocolJson.encode(stored));
+        assertThat(workerA.begin(deliveries.get(1), CLOCK.instant())).isEmpty();
+        // begin never brings back a record that was gone
+        assertThat(redis().call("EXISTS", RedisKeys.statusKey(forgotten.id()))).isEqualTo(0L);
     }
 
     @Test
@@ -155,7 +192,16 @@ class RedisQueuesIT {
         Query query = queue.submit("done already");
         Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
         Outcome outcome = answer(query.id(), "answer");
-        redis().call("SET", RedisKeys.resultKey(query.id()), ProtocolJson.encode(outcome));
+        // stored as llmq stores every outcome (a worker's finish, a cancel, an expiry): with its status record deleted
+        redis().call(
+                        "EVAL",
+                        Scripts.FINISH,
+                        "3",
+                        RedisKeys.resultKey(query.id()),
+                        RedisKeys.statusKey(query.id()),
+                        RedisKeys.partialAnswerKey(query.id()),
+                        ProtocolJson.encode(outcome),
+                        "3600000");
 
         assertThat(workerA.begin(delivery, CLOCK.instant())).contains(ProtocolJson.encode(outcome));
         workerA.discard(delivery);

@@ -7,6 +7,8 @@ import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryLookup;
+import dev.llmq.shared.query.QueryStatus;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.testing.RedisClusterExtension;
 import dev.llmq.shared.testing.RedisExtension;
@@ -116,8 +118,11 @@ class RedisQueuesOnClusterIT extends RedisQueuesIT {
                     .findFirst()
                     .orElseThrow();
             assertThat(worker.begin(delivery, Instant.now())).isEmpty();
-            assertThat(cluster.call("HGET", RedisKeys.statusKey(query.id()), "status"))
-                    .isEqualTo("running");
+            assertThat(new RedisResultStore(client).lookup(query.id()))
+                    .isInstanceOfSatisfying(
+                            QueryLookup.InProgress.class,
+                            inProgress ->
+                                    assertThat(inProgress.state().status()).isEqualTo(QueryStatus.RUNNING));
         } finally {
             client.shutdown();
         }

@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfterMax the longest provider {@code Retry-After} honoured
  * @param deadline how long after submission a query may still be retried or wait for provider budget; past it, it fails
  * @param priorityWeights the shares of free slots for high, normal and low priority while all have work (each ≥ 1)
+ * @param ackInterval how often finished entries are acknowledged and deleted together (zero: each with its finish)
  */
 @ConfigurationProperties("llmq.worker")
 public record WorkerProperties(
@@ -41,7 +42,8 @@ public record WorkerProperties(
         @DefaultValue("60s") Duration retryMaxDelay,
         @DefaultValue("5m") Duration retryAfterMax,
         @DefaultValue("1h") Duration deadline,
-        @DefaultValue({"6", "3", "1"}) List<Integer> priorityWeights) {
+        @DefaultValue({"6", "3", "1"}) List<Integer> priorityWeights,
+        @DefaultValue("50ms") Duration ackInterval) {
 
     public WorkerProperties {
         priorityWeights = List.copyOf(priorityWeights);
@@ -49,6 +51,10 @@ public record WorkerProperties(
             throw new IllegalArgumentException(
                     "LLMQ_WORKER_PRIORITY_WEIGHTS must be three whole numbers of at least 1 (high,normal,low): "
                             + priorityWeights);
+        }
+        if (ackInterval.isNegative() || ackInterval.compareTo(reclaimAfter.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException(
+                    "LLMQ_WORKER_ACK_INTERVAL must be between 0 and half of LLMQ_WORKER_RECLAIM_AFTER: " + ackInterval);
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("LLMQ_WORKER_MAX_IN_FLIGHT must be at least 1: " + maxInFlight);

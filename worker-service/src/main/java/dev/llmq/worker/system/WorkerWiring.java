@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.Timeout;
 import dev.llmq.shared.monitoring.RedisCommandMetrics;
 import dev.llmq.shared.redis.AnswerDeltas;
+import dev.llmq.shared.redis.BatchedAcknowledgements;
 import dev.llmq.shared.redis.PriorityShares;
 import dev.llmq.shared.redis.ProviderLimits;
 import dev.llmq.shared.redis.QueryCancellations;
@@ -47,15 +48,29 @@ class WorkerWiring {
         return Clock.systemUTC();
     }
 
+    /**
+     * Finished entries acknowledged together (none when {@code LLMQ_WORKER_ACK_INTERVAL} is 0). Destroyed after the
+     * work queue and what uses it, so the last finished entries are flushed before Redis is let go.
+     */
+    @Bean(destroyMethod = "close")
+    BatchedAcknowledgements batchedAcknowledgements(RedissonClient redis, WorkerProperties properties) {
+        return new BatchedAcknowledgements(redis, properties.ackInterval());
+    }
+
     @Bean
-    WorkQueue workQueue(RedissonClient redis, WorkerProperties properties, RedisCommandMetrics timing) {
+    WorkQueue workQueue(
+            RedissonClient redis,
+            WorkerProperties properties,
+            RedisCommandMetrics timing,
+            BatchedAcknowledgements batchedAcknowledgements) {
         return TimedRedis.timed(
                 WorkQueue.class,
                 new RedisWorkQueue(
                         redis,
                         properties.effectiveConsumerName(),
                         properties.resultTtl(),
-                        new PriorityShares(properties.priorityWeights())),
+                        new PriorityShares(properties.priorityWeights()),
+                        batchedAcknowledgements),
                 "work_queue",
                 timing);
     }

@@ -1,0 +1,136 @@
+package dev.llmq.shared.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmq.shared.query.Query;
+import dev.llmq.shared.testing.Outcomes;
+import dev.llmq.shared.testing.RedisServerExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.api.RedissonClient;
+
+/** Finished entries acknowledged together: fewer commands, never before the outcome is stored, none left behind. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BatchedAcknowledgementsIT {
+
+    private static final Duration TTL = Duration.ofHours(1);
+
+    @RegisterExtension
+    final RedisServerExtension server = new RedisServerExtension();
+
+    private RedissonClient client;
+    private QueryQueue queue;
+
+    @BeforeAll
+    void connect() {
+        client = server.redis().connect("test");
+    }
+
+    @AfterAll
+    void disconnect() {
+        client.shutdown();
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        server.redis().flushAll();
+        queue = new RedisQueryQueue(client, Clock.systemUTC(), TTL);
+    }
+
+    @Test
+    void entriesFinishedBetweenTwoFlushesCostOneXackAndOneXdelAndStayPendingUntilThen() {
+        try (var acknowledgements = new BatchedAcknowledgements(client, Duration.ofHours(1))) {
+            RedisWorkQueue worker = worker(acknowledgements);
+            for (int i = 0; i < 5; i++) {
+                queue.submit("query " + i);
+            }
+            List<Delivery> deliveries = worker.read(10, Duration.ofMillis(100));
+            assertThat(deliveries).hasSize(5);
+            server.redis().call("CONFIG", "RESETSTAT");
+
+            for (Delivery delivery : deliveries) {
+                assertThat(worker.begin(delivery, java.time.Instant.now())).isEmpty();
+                assertThat(worker.finish(
+                                delivery, Outcomes.answered(delivery.query().id(), "done")))
+                        .isTrue();
+            }
+
+            // every outcome is stored and published; the entries wait, still pending, for the flush
+            for (Delivery delivery : deliveries) {
+                assertThat(server.redis()
+                                .call(
+                                        "EXISTS",
+                                        RedisKeys.resultKey(delivery.query().id())))
+                        .isEqualTo(1L);
+            }
+            assertThat(pending()).isEqualTo(5L);
+            assertThat(acknowledgements.waiting()).isEqualTo(5);
+            assertThat(server.redis().commandCalls()).doesNotContainKeys("xack", "xdel");
+
+            assertThat(acknowledgements.flush()).isEqualTo(5);
+
+            assertThat(pending()).isZero();
+            assertThat(server.redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+            Map<String, Long> calls = server.redis().commandCalls();
+            assertThat(calls).containsEntry("xack", 1L).containsEntry("xdel", 1L);
+        }
+    }
+
+    @Test
+    void theFlusherAcknowledgesOnItsOwnAndClosingFlushesWhatIsLeft() {
+        var acknowledgements = new BatchedAcknowledgements(client, Duration.ofMillis(50));
+        RedisWorkQueue worker = worker(acknowledgements);
+        Query first = queue.submit("flushed by the interval");
+        Delivery delivery = worker.read(1, Duration.ofMillis(100)).getFirst();
+        worker.finish(delivery, Outcomes.answered(first.id(), "done"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> pending() == 0L);
+
+        acknowledgements.close();
+        Query second = queue.submit("flushed when closed");
+        Delivery late = worker.read(1, Duration.ofMillis(100)).getFirst();
+        // a query finishing after its worker began to stop is acknowledged at once
+        worker.finish(late, Outcomes.answered(second.id(), "done"));
+        assertThat(pending()).isZero();
+        assertThat(server.redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(0L);
+    }
+
+    @Test
+    void aRedeliveredEntryWhoseOutcomeIsStoredIsAcknowledgedWithoutBeingBegun() {
+        try (var acknowledgements = new BatchedAcknowledgements(client, Duration.ofHours(1))) {
+            RedisWorkQueue dying = worker(acknowledgements);
+            Query query = queue.submit("finished, then its worker died before the flush");
+            Delivery delivery = dying.read(1, Duration.ofMillis(100)).getFirst();
+            dying.finish(delivery, Outcomes.answered(query.id(), "stored"));
+
+            RedisWorkQueue other = new RedisWorkQueue(client, "worker-b", TTL);
+            List<Delivery> claimed = other.claimAbandoned(Duration.ZERO, 10, java.util.Set.of());
+
+            assertThat(claimed)
+                    .singleElement()
+                    .satisfies(redelivered -> assertThat(other.begin(redelivered, java.time.Instant.now()))
+                            .isPresent());
+        }
+    }
+
+    private RedisWorkQueue worker(BatchedAcknowledgements acknowledgements) {
+        RedisWorkQueue worker = new RedisWorkQueue(
+                client, "worker-a", TTL, new PriorityShares(PriorityShares.DEFAULT_WEIGHTS), acknowledgements);
+        worker.ensureGroup();
+        return worker;
+    }
+
+    private long pending() {
+        List<?> summary = (List<?>) server.redis().call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP);
+        return (Long) summary.getFirst();
+    }
+}
