@@ -54,6 +54,11 @@ public final class RedisWorkQueue implements WorkQueue {
     private final PriorityShares shares;
     private final boolean oneServer;
     private final @Nullable BatchedAcknowledgements acknowledgements;
+    /**
+     * Whether the last read found a stream with more than it took (or there was no read yet): then reads follow the
+     * weighted shares.
+     */
+    private volatile boolean backlogged = true;
 
     public RedisWorkQueue(RedissonClient redis, String consumer, Duration resultTtl) {
         this(redis, consumer, resultTtl, new PriorityShares(PriorityShares.DEFAULT_WEIGHTS));
@@ -105,13 +110,20 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     /**
-     * Offers each priority stream its weighted share of {@code max} in one pipelined round of non-blocking reads, gives
-     * the shares of streams that ran dry to the others (highest first), and blocks on all three streams only when none
-     * had anything.
+     * Reads with one {@code XREADGROUP} over the three streams (up to a third of {@code max} from each, blocking when
+     * all are empty) while the previous read drained them: there is no backlog whose shares to enforce, and a lightly
+     * loaded worker sends one command per read instead of three or four (the first read of a burst takes up to a third
+     * of the free slots from each stream, as a worker woken from a blocking read always did). Once a stream gave its
+     * full third (a backlog), on a worker's first read, or with fewer than three free slots, it offers each priority stream its weighted share of {@code max} in one
+     * pipelined round of non-blocking reads, gives the shares of streams that ran dry to the others (highest first),
+     * and blocks on all three streams only when none had anything, until a read finds the backlog gone.
      */
     @Override
     public List<Delivery> read(int max, Duration block) {
         try {
+            if (!backlogged && max >= 3) {
+                return readAll(max, block);
+            }
             int[] plan = shares.plan(max);
             boolean[] mayHaveMore = new boolean[3];
             List<Delivery> deliveries = readPlanned(plan, mayHaveMore);
@@ -121,7 +133,8 @@ public final class RedisWorkQueue implements WorkQueue {
                     deliveries.addAll(readNow(level, left));
                 }
             }
-            return deliveries.isEmpty() && !block.isZero() ? readBlocking(max, block) : deliveries;
+            backlogged = deliveries.size() >= max;
+            return deliveries.isEmpty() ? readAll(max, block) : deliveries;
         } catch (RedisException ex) {
             if (!String.valueOf(ex.getMessage()).contains("NOGROUP")) {
                 throw ex;
@@ -175,29 +188,34 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     /**
-     * Waits for the first entry on any stream. Each stream may return up to a third of {@code max} (at least one), so
-     * a worker with fewer than three free slots may get up to two entries more than it asked for.
+     * Reads all three streams with one command, blocking up to {@code block} (zero: not at all) when all are empty.
+     * Each stream may return up to a third of {@code max} (at least one), so a worker with fewer than three free slots
+     * may get up to two entries more than it asked for. Notes a backlog when a stream returned its full third.
      */
-    private List<Delivery> readBlocking(int max, Duration block) {
-        Map<String, Map<StreamMessageId, Map<String, String>>> entries = stream(Priority.HIGH)
-                .readGroup(
-                        RedisKeys.WORKER_GROUP,
-                        consumer,
-                        StreamMultiReadGroupArgs.greaterThan(
-                                        StreamMessageId.NEVER_DELIVERED,
-                                        RedisKeys.QUERY_STREAM,
-                                        StreamMessageId.NEVER_DELIVERED,
-                                        RedisKeys.LOW_PRIORITY_STREAM,
-                                        StreamMessageId.NEVER_DELIVERED)
-                                .count(Math.max(1, max / 3))
-                                .timeout(block));
+    private List<Delivery> readAll(int max, Duration block) {
+        int perStream = Math.max(1, max / 3);
+        StreamMultiReadGroupArgs args = StreamMultiReadGroupArgs.greaterThan(
+                        StreamMessageId.NEVER_DELIVERED,
+                        RedisKeys.QUERY_STREAM,
+                        StreamMessageId.NEVER_DELIVERED,
+                        RedisKeys.LOW_PRIORITY_STREAM,
+                        StreamMessageId.NEVER_DELIVERED)
+                .count(perStream);
+        if (!block.isZero()) {
+            args = args.timeout(block);
+        }
+        Map<String, Map<StreamMessageId, Map<String, String>>> entries =
+                stream(Priority.HIGH).readGroup(RedisKeys.WORKER_GROUP, consumer, args);
         List<Delivery> deliveries = new ArrayList<>();
+        boolean full = false;
         for (Priority level : Priority.values()) {
             var read = entries.get(RedisKeys.queryStream(level));
             if (read != null) {
+                full |= read.size() >= perStream;
                 deliveries.addAll(decoder.decode(level, read, Map.of()));
             }
         }
+        backlogged = full;
         return deliveries;
     }
 

@@ -3,6 +3,7 @@ package dev.llmq.shared.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.llmq.shared.query.Outcome;
 import dev.llmq.shared.query.Priority;
@@ -18,6 +19,7 @@ import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
+import dev.llmq.shared.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +118,35 @@ class QueryLifecycleRedisIT {
         assertThat(deliveries)
                 .filteredOn(d -> d.query().priority() == Priority.HIGH)
                 .hasSize(1);
+    }
+
+    @Test
+    void onceItsReadsDrainTheStreamsAWorkerReadsAllThreeWithOneCommandUntilItMeetsABacklog() {
+        assumeTrue(redis() instanceof TestRedis, "counts the commands of one server");
+        TestRedis server = (TestRedis) redis();
+        submit(Priority.NORMAL, "first");
+        assertThat(worker.read(10, Duration.ofMillis(100))).hasSize(1);
+        redis().call("CONFIG", "RESETSTAT");
+
+        submit(Priority.HIGH, "high");
+        submit(Priority.LOW, "low");
+        assertThat(worker.read(10, Duration.ofMillis(100))).hasSize(2);
+        assertThat(server.commandCalls()).containsEntry("xreadgroup", 1L);
+
+        for (int i = 0; i < 10; i++) {
+            submit(Priority.LOW, "low " + i);
+            submit(Priority.HIGH, "high " + i);
+        }
+        // a third of the free slots from each stream; both came back full: a backlog
+        assertThat(worker.read(6, Duration.ofMillis(100)))
+                .extracting(d -> d.query().priority())
+                .containsExactlyInAnyOrder(Priority.HIGH, Priority.HIGH, Priority.LOW, Priority.LOW);
+        // so the next read follows the weights again (high 6 : low 1 of 7 free slots; normal has none to take)
+        assertThat(worker.read(7, Duration.ofMillis(100)))
+                .extracting(d -> d.query().priority())
+                .containsOnly(Priority.HIGH, Priority.LOW)
+                .filteredOn(priority -> priority == Priority.HIGH)
+                .hasSizeGreaterThanOrEqualTo(6);
     }
 
     @Test
