@@ -112,15 +112,23 @@ public final class RedisProviderLimits implements ProviderLimits {
      */
     private Duration pauseLeft() {
         long now = System.nanoTime();
-        if (now - unpausedUntil.get() < 0) {
+        long until = unpausedUntil.get();
+        // only one caller asks when the interval is over; the others meanwhile keep believing the last answer
+        if (now - until < 0 || !unpausedUntil.compareAndSet(until, now + UNPAUSED_RECHECK.toNanos())) {
             return Duration.ZERO;
         }
-        long millis = redis.getBucket(RedisKeys.providerPauseKey(provider), StringCodec.INSTANCE)
-                .remainTimeToLive();
+        long millis;
+        try {
+            millis = redis.getBucket(RedisKeys.providerPauseKey(provider), StringCodec.INSTANCE)
+                    .remainTimeToLive();
+        } catch (RuntimeException ex) {
+            unpausedUntil.set(now);
+            throw ex;
+        }
         if (millis > 0) {
+            unpausedUntil.set(now);
             return Duration.ofMillis(millis);
         }
-        unpausedUntil.set(now + UNPAUSED_RECHECK.toNanos());
         return Duration.ZERO;
     }
 
