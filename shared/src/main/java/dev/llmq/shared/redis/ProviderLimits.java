@@ -17,6 +17,14 @@ public interface ProviderLimits {
      */
     Duration acquire(String callId, @Nullable String model, long tokens);
 
+    /**
+     * Tells that call {@code callId} has reached the provider (its first answer piece arrived). A granted call is
+     * counted in the request and token windows from the moment it took its budget; one that reached the provider
+     * later than the windows' margin allows (a cold worker's first calls, a starved or paused JVM) is counted again
+     * from now, so that llmq's windows do not free its place before the provider's does. Costs nothing otherwise.
+     */
+    default void reached(String callId) {}
+
     /** Frees the concurrency slot of a call that ended (a crashed worker's slot frees itself after a while). */
     void release(String callId);
 

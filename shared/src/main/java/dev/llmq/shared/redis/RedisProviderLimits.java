@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -29,6 +33,10 @@ public final class RedisProviderLimits implements ProviderLimits {
     private final Duration lease;
     /** Until when (System.nanoTime) the provider is taken to be unpaused without asking Redis again. */
     private final AtomicLong unpausedUntil = new AtomicLong(System.nanoTime());
+    /** The look at the pause in progress, whose answer callers coming meanwhile share; null when none is. */
+    private final AtomicReference<CompletableFuture<Duration>> asking = new AtomicReference<>();
+    /** Calls granted budget here and not yet known to have reached the provider nor ended. */
+    private final Map<String, Granted> granted = new ConcurrentHashMap<>();
 
     /** No concurrency cap. */
     public RedisProviderLimits(
@@ -77,6 +85,8 @@ public final class RedisProviderLimits implements ProviderLimits {
             return pauseLeft();
         }
         String modelName = model == null ? "-" : model;
+        String member = callId + ":" + UUID.randomUUID();
+        long counted = Math.max(0, tokens);
         List<Object> keys = List.of(
                 RedisKeys.providerPauseKey(provider),
                 RedisKeys.providerLeasesKey(provider),
@@ -91,8 +101,8 @@ public final class RedisProviderLimits implements ProviderLimits {
                         RScript.ReturnType.LONG,
                         keys,
                         Long.toString(window.plus(safetyMargin(window)).toMillis()),
-                        callId + ":" + UUID.randomUUID(),
-                        Long.toString(Math.max(0, tokens)),
+                        member,
+                        Long.toString(counted),
                         Integer.toString(maxConcurrent),
                         Long.toString(lease.toMillis()),
                         callId,
@@ -100,40 +110,83 @@ public final class RedisProviderLimits implements ProviderLimits {
                         Long.toString(tokensPerWindow),
                         Integer.toString(modelLimit.requestsPerWindow()),
                         Long.toString(modelLimit.tokensPerWindow()));
-        return waitMillis == null || waitMillis <= 0 ? Duration.ZERO : Duration.ofMillis(waitMillis);
+        if (waitMillis == null || waitMillis <= 0) {
+            granted.put(callId, new Granted(member, counted, modelName, System.nanoTime()));
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(waitMillis);
     }
+
+    /**
+     * Counts the call again from now if it reached the provider more than half the windows' margin after it took its
+     * budget: one script on the provider's slot, only for such late calls.
+     */
+    @Override
+    public void reached(String callId) {
+        Granted call = granted.remove(callId);
+        if (call == null
+                || System.nanoTime() - call.grantedAt() <= safetyMargin(window).toNanos() / 2) {
+            return;
+        }
+        redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.RESTAMP_CALL,
+                        RScript.ReturnType.STRING,
+                        List.of(
+                                RedisKeys.providerRequestsKey(provider),
+                                RedisKeys.providerTokensKey(provider),
+                                RedisKeys.providerRequestsKey(provider) + ":model:" + call.model(),
+                                RedisKeys.providerTokensKey(provider) + ":model:" + call.model()),
+                        call.member(),
+                        Long.toString(call.tokens()),
+                        Long.toString(window.plus(safetyMargin(window)).toMillis()));
+    }
+
+    /** A call granted budget: its entries' member in the windows, its tokens, its model, when (System.nanoTime). */
+    private record Granted(String member, long tokens, String model, long grantedAt) {}
 
     /**
      * With no budget to count against, only the pause decides, and that is one {@code PTTL}: the pause key expires
      * when the pause ends (see {@link Scripts#PAUSE_PROVIDER}), so its time to live is the wait, on Redis's clock. A
      * pause found absent is believed for {@link #UNPAUSED_RECHECK} (a pause set here forgets that at once), so that a
      * busy worker asks once per interval rather than once per call: a 429 another replica hears reaches this one at
-     * most that much later.
+     * most that much later. Callers that come while one of them is asking wait for its answer rather than ask too.
      */
     private Duration pauseLeft() {
-        long now = System.nanoTime();
-        long until = unpausedUntil.get();
-        // only one caller asks when the interval is over; the others meanwhile keep believing the last answer
-        if (now - until < 0 || !unpausedUntil.compareAndSet(until, now + UNPAUSED_RECHECK.toNanos())) {
+        if (System.nanoTime() - unpausedUntil.get() < 0) {
             return Duration.ZERO;
         }
-        long millis;
+        CompletableFuture<Duration> mine = new CompletableFuture<>();
+        CompletableFuture<Duration> current = asking.compareAndExchange(null, mine);
+        if (current != null) {
+            try {
+                return current.join();
+            } catch (CompletionException ex) {
+                throw ex.getCause() instanceof RuntimeException cause ? cause : ex;
+            }
+        }
         try {
-            millis = redis.getBucket(RedisKeys.providerPauseKey(provider), StringCodec.INSTANCE)
+            long askedAt = System.nanoTime();
+            long millis = redis.getBucket(RedisKeys.providerPauseKey(provider), StringCodec.INSTANCE)
                     .remainTimeToLive();
+            Duration left = millis > 0 ? Duration.ofMillis(millis) : Duration.ZERO;
+            if (left.isZero()) {
+                unpausedUntil.set(askedAt + UNPAUSED_RECHECK.toNanos());
+            }
+            mine.complete(left);
+            return left;
         } catch (RuntimeException ex) {
-            unpausedUntil.set(now);
+            mine.completeExceptionally(ex);
             throw ex;
+        } finally {
+            asking.set(null);
         }
-        if (millis > 0) {
-            unpausedUntil.set(now);
-            return Duration.ofMillis(millis);
-        }
-        return Duration.ZERO;
     }
 
     @Override
     public void release(String callId) {
+        granted.remove(callId);
         if (maxConcurrent > 0) {
             redis.getScoredSortedSet(RedisKeys.providerLeasesKey(provider), StringCodec.INSTANCE)
                     .remove(callId);

@@ -209,6 +209,25 @@ final class Scripts {
             return 0
             """;
 
+    /**
+     * KEYS: provider requests, provider tokens, model requests, model tokens. ARGV: call's member, its tokens, window
+     * ms. Moves a granted call's entries in the windows to now (Redis's clock), where they still are.
+     */
+    static final String RESTAMP_CALL = """
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            for i = 1, 4 do
+              local member = ARGV[1]
+              if i % 2 == 0 then
+                member = ARGV[1] .. ':' .. ARGV[2]
+              end
+              if redis.call('ZADD', KEYS[i], 'XX', 'CH', now, member) == 1 then
+                redis.call('PEXPIRE', KEYS[i], ARGV[3])
+              end
+            end
+            return 'OK'
+            """;
+
     /** KEYS: pause. ARGV: duration ms. Extends the pause to now + duration unless it already lasts longer. */
     static final String PAUSE_PROVIDER = """
             local time = redis.call('TIME')

@@ -2,10 +2,13 @@ package dev.llmq.shared.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
+import dev.llmq.shared.testing.TestRedis;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +44,79 @@ class RedisProviderLimitsIT {
     @BeforeEach
     void emptyRedis() {
         server.redis().flushAll();
+    }
+
+    @Test
+    void callersThatComeWhileAnotherLooksAtThePauseShareItsAnswerInsteadOfBelievingThereIsNone() throws Exception {
+        ProviderLimits other = new RedisProviderLimits(client, "p-shared", 0, 0, Duration.ofMinutes(1));
+        ProviderLimits replica = new RedisProviderLimits(client, "p-shared", 0, 0, Duration.ofMinutes(1));
+        assertThat(replica.acquire("before", null, 1)).isZero();
+        other.pause(Duration.ofSeconds(20));
+        await().pollDelay(RedisProviderLimits.UNPAUSED_RECHECK.plusMillis(50)).until(() -> true);
+
+        List<java.util.concurrent.Future<Duration>> waits = new java.util.ArrayList<>();
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 50; i++) {
+                String callId = "call " + i;
+                waits.add(callers.submit(() -> {
+                    start.await();
+                    return replica.acquire(callId, null, 1);
+                }));
+            }
+            start.countDown();
+        }
+        for (var wait : waits) {
+            assertThat(wait.get()).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aCallThatReachesTheProviderLateIsCountedFromThenAndOneOnTimeIsLeftAlone() {
+        assumeTrue(server.redis() instanceof TestRedis, "reads Redis's clock and the windows of one server");
+        // a 2 s window has a margin of 1.02 s: a call reaching the provider over 0.51 s after its grant is late
+        ProviderLimits limits = new RedisProviderLimits(client, "p-late", 10, 1_000, Duration.ofSeconds(2));
+        long before = redisMillis();
+        assertThat(limits.acquire("late", null, 7)).isZero();
+        assertThat(limits.acquire("timely", null, 7)).isZero();
+        limits.reached("timely");
+        await().pollDelay(Duration.ofMillis(700)).until(() -> true);
+
+        limits.reached("late");
+
+        Map<String, Double> requests = scores(RedisKeys.providerRequestsKey("p-late"));
+        Map<String, Double> tokens = scores(RedisKeys.providerTokensKey("p-late"));
+        assertThat(requests).hasSize(2);
+        assertThat(tokens).hasSize(2);
+        requests.forEach((member, score) -> assertThat(score)
+                .as(member)
+                .isGreaterThanOrEqualTo(member.startsWith("late:") ? before + 650 : before)
+                .isLessThan(member.startsWith("late:") ? Double.MAX_VALUE : before + 500));
+        tokens.forEach((member, score) -> assertThat(score)
+                .as(member)
+                .isGreaterThanOrEqualTo(member.startsWith("late:") ? before + 650 : before)
+                .isLessThan(member.startsWith("late:") ? Double.MAX_VALUE : before + 500));
+        assertThat(tokens.keySet()).allMatch(member -> member.endsWith(":7"));
+        // told once: a second report of the same call changes nothing, and neither does one for an unknown call
+        limits.reached("late");
+        limits.reached("never granted");
+        assertThat(scores(RedisKeys.providerRequestsKey("p-late"))).isEqualTo(requests);
+    }
+
+    private long redisMillis() {
+        List<?> time = (List<?>) server.redis().call("TIME");
+        return Long.parseLong(time.get(0).toString()) * 1000
+                + Long.parseLong(time.get(1).toString()) / 1000;
+    }
+
+    private Map<String, Double> scores(String key) {
+        List<?> flat = (List<?>) server.redis().call("ZRANGE", key, "0", "-1", "WITHSCORES");
+        Map<String, Double> scores = new java.util.HashMap<>();
+        for (int i = 0; i < flat.size(); i += 2) {
+            scores.put(
+                    flat.get(i).toString(), Double.parseDouble(flat.get(i + 1).toString()));
+        }
+        return scores;
     }
 
     @Test

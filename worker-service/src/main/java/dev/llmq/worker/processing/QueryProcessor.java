@@ -18,6 +18,7 @@ import dev.llmq.worker.llm.LlmRouter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -120,9 +121,32 @@ final class QueryProcessor {
             return;
         }
         try {
-            callLlm(delivery, route, model, cancelled);
+            callLlm(delivery, route, callId, model, cancelled);
         } finally {
             releaseQuietly(route, callId);
+        }
+    }
+
+    /** {@code first} once, before the first piece reaches {@code pieces}. */
+    private static Consumer<String> firstThen(Runnable first, Consumer<String> pieces) {
+        AtomicBoolean done = new AtomicBoolean();
+        return piece -> {
+            if (done.compareAndSet(false, true)) {
+                first.run();
+            }
+            pieces.accept(piece);
+        };
+    }
+
+    /** The call reached the provider: a late one is counted again in the windows (never fails the call). */
+    private static void reached(LlmRoute route, String callId) {
+        try {
+            route.limits().reached(callId);
+        } catch (RuntimeException ex) {
+            log.debug(
+                    "call={} not counted again from when it reached the provider ({})",
+                    callId,
+                    RedisFailures.describe(ex));
         }
     }
 
@@ -135,16 +159,17 @@ final class QueryProcessor {
         }
     }
 
-    private void callLlm(Delivery delivery, LlmRoute route, String model, BooleanSupplier cancelled) {
+    private void callLlm(Delivery delivery, LlmRoute route, String callId, String model, BooleanSupplier cancelled) {
         Query query = delivery.query();
         Instant started = clock.instant();
         try {
             DeltaPublisher publisher = new DeltaPublisher(deltas, query.id(), DELTA_INTERVAL);
+            Consumer<String> onText = firstThen(() -> reached(route, callId), publisher);
             LlmAnswer answer = tracing.llmCall(
                     query,
                     route.provider(),
                     modelOf(query, route),
-                    () -> reportedCall(route, query, publisher, model, started));
+                    () -> reportedCall(route, query, onText, model, started));
             // no last flush: the outcome stored next carries the whole text, and streams send what they missed from it
             Instant answered = clock.instant();
             Timing timing = new Timing(
