@@ -1,8 +1,5 @@
 package dev.llmq.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -156,7 +153,6 @@ final class Deployment implements AutoCloseable {
     private Launched launch(String module, List<String> jvm, Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>(List.of(workspace.java()));
         command.addAll(jvm);
-        command.addAll(classDataSharing(module));
         command.addAll(serviceJvmOptions(module));
         command.addAll(List.of("-jar", workspace.jar(module).toString()));
         command.addAll(args);
@@ -164,24 +160,6 @@ final class Deployment implements AutoCloseable {
                 Launched.start(scenario + "-" + module + "-" + processes.size(), workspace.logs(), env, command);
         processes.add(process);
         return process;
-    }
-
-    /**
-     * A class-data-sharing archive per module ({@code bench/target/cds/<module>.jsa}): the first process of a module
-     * writes it as it exits, and every later one (of this run and the next, until the jar changes) starts from it,
-     * which takes seconds off each of the run's service starts; {@code -Dllmq.bench.cds=false} turns it off.
-     */
-    private List<String> classDataSharing(String module) {
-        if (!Boolean.parseBoolean(System.getProperty("llmq.bench.cds", "true"))) {
-            return List.of();
-        }
-        Path archive = workspace.target().resolve("cds").resolve(module + ".jsa");
-        try {
-            Files.createDirectories(archive.getParent());
-        } catch (IOException ex) {
-            return List.of();
-        }
-        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off");
     }
 
     /**
