@@ -1,11 +1,14 @@
 package dev.llmq.api.query;
 
+import dev.llmq.shared.query.MalformedProtocolJsonException;
+import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryLookup;
 import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.ResultNotifications;
 import dev.llmq.shared.redis.ResultStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,8 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
 
     /** Result keys read in one pipelined round trip by a recheck. */
     private static final int RECHECK_CHUNK = 500;
+    /** How long after an outcome is stored its notification counts as missed, for the recheck's warning. */
+    private static final Duration NOTIFICATION_LATE = Duration.ofSeconds(1);
 
     private final Map<QueryId, Set<Waiter>> waiting = new ConcurrentHashMap<>();
     private final ResultStore store;
@@ -87,9 +92,32 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
             store.outcomes(due.subList(from, Math.min(due.size(), from + RECHECK_CHUNK)))
                     .forEach((id, json) -> {
                         if (wake(id, json)) {
-                            log.warn("query={} wait woken by a recheck: its result notification had not arrived", id);
+                            reportRecheckWake(id, json);
                         }
                     });
+        }
+    }
+
+    /**
+     * A recheck that finds an outcome stored a moment ago only beat its notification, which is on its way; one stored
+     * longer ago than {@link #NOTIFICATION_LATE} means the notification was lost (or is that late): that is a warning.
+     */
+    private static void reportRecheckWake(QueryId id, String json) {
+        Instant completedAt;
+        try {
+            completedAt = ProtocolJson.decodeOutcome(json).completedAt();
+        } catch (MalformedProtocolJsonException ex) {
+            completedAt = Instant.EPOCH;
+        }
+        Duration since = Duration.between(completedAt, Instant.now());
+        if (since.compareTo(NOTIFICATION_LATE) > 0) {
+            log.warn(
+                    "query={} wait woken by a recheck: its result notification had not arrived {} after the outcome"
+                            + " was stored",
+                    id,
+                    since);
+        } else {
+            log.debug("query={} wait woken by a recheck just before its notification ({} after the store)", id, since);
         }
     }
 
