@@ -80,8 +80,8 @@ public final class RedisKeys {
     }
 
     /**
-     * The in-progress record of a query (a hash: status, tenant, submitted_at, started_at, attempts, deadline);
-     * hash-tagged into the slot of its result key and deleted when the outcome is stored.
+     * The in-progress record of a query (a JSON string: status, tenant, submitted_at, started_at, attempts, deadline;
+     * see {@link StatusRecord}); hash-tagged into the slot of its result key and deleted when the outcome is stored.
      */
     public static String statusKey(QueryId id) {
         return "llmq:status:{" + resultKey(id) + "}";
