@@ -20,8 +20,9 @@ import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * Submits queries with one {@code INCR} and one pipelined status record ({@code SET ... PX}) + {@code XADD}; an idempotency key is checked
- * and recorded by the same script that appends the entry, so concurrent repeats enqueue exactly once. A tenant's
+ * Submits queries with one {@code INCR} and one pipelined status record ({@code SET ... PX}) + {@code XADD}; an
+ * idempotency key is checked and recorded by the same script that appends the entry, so concurrent repeats enqueue
+ * exactly once. A tenant's
  * in-flight cap, when set, costs one more round trip before the entry is written. On a Redis Cluster the status record
  * and the stream live on different primaries, which would run one pipeline's parts in any order, so the status is
  * written first: a worker that read the entry before its status existed would mark nothing running, and the late
