@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Acknowledges and deletes the stream entries of finished queries together, every {@code interval}: one {@code XACK}
  * and one {@code XDEL} per stream for all entries finished meanwhile, instead of two commands per query. An entry is
- * handed over only once its outcome is stored, so this never acknowledges an entry without an outcome, on one server or
- * a cluster. Until its flush the entry stays pending: a worker that dies in between has it redelivered, and whoever
- * takes it finds the outcome stored (its status record gone) and acknowledges it without an LLM call. A flush that fails
- * (Redis unreachable) keeps its entries for the next one; closing flushes what is left.
+ * handed over only once its outcome is stored, so this never acknowledges an entry without an outcome, on one server
+ * or a cluster. Until its flush the entry stays pending: a worker that dies in between has it redelivered, and whoever
+ * takes it finds the outcome stored (its status record gone) and acknowledges it without an LLM call. A flush that
+ * fails (Redis unreachable) keeps its entries for the next one; closing flushes what is left.
  */
 public final class BatchedAcknowledgements implements AutoCloseable {
 

@@ -114,9 +114,10 @@ public final class RedisWorkQueue implements WorkQueue {
      * all are empty) while the previous read drained them: there is no backlog whose shares to enforce, and a lightly
      * loaded worker sends one command per read instead of three or four (the first read of a burst takes up to a third
      * of the free slots from each stream, as a worker woken from a blocking read always did). Once a stream gave its
-     * full third (a backlog), on a worker's first read, or with fewer than three free slots, it offers each priority stream its weighted share of {@code max} in one
-     * pipelined round of non-blocking reads, gives the shares of streams that ran dry to the others (highest first),
-     * and blocks on all three streams only when none had anything, until a read finds the backlog gone.
+     * full third (a backlog), on a worker's first read, or with fewer than three free slots, it offers each priority
+     * stream its weighted share of {@code max} in one pipelined round of non-blocking reads, gives the shares of
+     * streams that ran dry to the others (highest first), and blocks on all three streams only when none had anything,
+     * until a read finds the backlog gone.
      */
     @Override
     public List<Delivery> read(int max, Duration block) {
