@@ -1,6 +1,7 @@
 package dev.llmq.shared.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -87,20 +88,16 @@ public final class RedisProviderLimits implements ProviderLimits {
         String modelName = model == null ? "-" : model;
         String member = callId + ":" + UUID.randomUUID();
         long counted = Math.max(0, tokens);
-        List<Object> keys = List.of(
-                RedisKeys.providerPauseKey(provider),
-                RedisKeys.providerLeasesKey(provider),
-                RedisKeys.providerRequestsKey(provider),
-                RedisKeys.providerTokensKey(provider),
-                RedisKeys.providerRequestsKey(provider) + ":model:" + modelName,
-                RedisKeys.providerTokensKey(provider) + ":model:" + modelName);
+        List<Object> keys =
+                new ArrayList<>(List.of(RedisKeys.providerPauseKey(provider), RedisKeys.providerLeasesKey(provider)));
+        keys.addAll(windowKeys(modelName));
         Long waitMillis = redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
                         Scripts.ACQUIRE_PROVIDER_BUDGET,
                         RScript.ReturnType.LONG,
                         keys,
-                        Long.toString(window.plus(safetyMargin(window)).toMillis()),
+                        Long.toString(countedWindow().toMillis()),
                         member,
                         Long.toString(counted),
                         Integer.toString(maxConcurrent),
@@ -133,14 +130,24 @@ public final class RedisProviderLimits implements ProviderLimits {
                         RScript.Mode.READ_WRITE,
                         Scripts.RESTAMP_CALL,
                         RScript.ReturnType.STRING,
-                        List.of(
-                                RedisKeys.providerRequestsKey(provider),
-                                RedisKeys.providerTokensKey(provider),
-                                RedisKeys.providerRequestsKey(provider) + ":model:" + call.model(),
-                                RedisKeys.providerTokensKey(provider) + ":model:" + call.model()),
+                        windowKeys(call.model()),
                         call.member(),
                         Long.toString(call.tokens()),
-                        Long.toString(window.plus(safetyMargin(window)).toMillis()));
+                        Long.toString(countedWindow().toMillis()));
+    }
+
+    /** The provider's request and token windows, then the model's: the keys a granted call is counted in. */
+    private List<Object> windowKeys(String model) {
+        return List.of(
+                RedisKeys.providerRequestsKey(provider),
+                RedisKeys.providerTokensKey(provider),
+                RedisKeys.providerRequestsKey(provider) + ":model:" + model,
+                RedisKeys.providerTokensKey(provider) + ":model:" + model);
+    }
+
+    /** How long a call is counted: the provider's window and the margin for calls slow on their way. */
+    private Duration countedWindow() {
+        return window.plus(safetyMargin(window));
     }
 
     /** A call granted budget: its entries' member in the windows, its tokens, its model, when (System.nanoTime). */
@@ -206,7 +213,6 @@ public final class RedisProviderLimits implements ProviderLimits {
         if (duration.isNegative() || duration.isZero()) {
             return;
         }
-        unpausedUntil.set(System.nanoTime());
         redis.getScript(StringCodec.INSTANCE)
                 .eval(
                         RScript.Mode.READ_WRITE,
@@ -214,6 +220,9 @@ public final class RedisProviderLimits implements ProviderLimits {
                         RScript.ReturnType.LONG,
                         List.of(RedisKeys.providerPauseKey(provider)),
                         Long.toString(duration.toMillis()));
+        // once the pause is stored, so that the next caller here looks (a look begun before the pause may still
+        // finish after it and be believed, for at most UNPAUSED_RECHECK from when it began)
+        unpausedUntil.set(System.nanoTime());
     }
 
     /** Budgets of one model within its provider's window; 0 means none. */

@@ -135,7 +135,7 @@ public final class RedisWorkQueue implements WorkQueue {
                 }
             }
             backlogged = deliveries.size() >= max;
-            return deliveries.isEmpty() ? readAll(max, block) : deliveries;
+            return deliveries.isEmpty() && !block.isZero() ? readAll(max, block) : deliveries;
         } catch (RedisException ex) {
             if (!String.valueOf(ex.getMessage()).contains("NOGROUP")) {
                 throw ex;
