@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Starts llmq's jars as processes against one test Redis (one server, a Redis Cluster or Sentinel), and talks to them
@@ -52,16 +54,22 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts the simulator with the given time to first token and extra arguments (no per-token delay unless given). */
     public void startSimulator(Duration timeToFirstToken, String... args) {
-        int port = FreePorts.find();
-        List<String> all = new ArrayList<>(List.of(
-                "--server.port=" + port, "--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms"));
+        List<String> all =
+                new ArrayList<>(List.of("--llmq.simulator.time-to-first-token=" + timeToFirstToken.toMillis() + "ms"));
         all.addAll(List.of(args));
         if (all.stream().noneMatch(arg -> arg.startsWith("--llmq.simulator.per-token-delay="))) {
             all.add("--llmq.simulator.per-token-delay=0ms");
         }
-        track(ServiceProcess.start("llm-simulator", Map.of(), all.toArray(String[]::new))
-                .awaitLog("Started LlmSimulatorApplication", STARTUP));
-        simulatorUrl = "http://127.0.0.1:" + port + "/v1";
+        ServiceProcess.Listening simulator = ServiceProcess.startListening(
+                FreePorts::find,
+                port -> track(ServiceProcess.start(
+                        "llm-simulator",
+                        Map.of(),
+                        Stream.concat(Stream.of("--server.port=" + port), all.stream())
+                                .toArray(String[]::new))),
+                "Started LlmSimulatorApplication",
+                STARTUP);
+        simulatorUrl = "http://127.0.0.1:" + simulator.port() + "/v1";
     }
 
     /** Calls one of the simulator's control endpoints ({@code /simulator/...}) with a JSON body, or DELETE without. */
@@ -89,7 +97,7 @@ public final class Cluster implements AutoCloseable {
     public Api startApi(Map<String, String> environment) {
         // a port below the ephemeral range, of this test JVM's own block: no other process takes it during a slow
         // start-up, and it is still free when a restarted replica comes back on it (see FreePorts)
-        return startApi(FreePorts.find(), environment);
+        return startApi(FreePorts::find, environment);
     }
 
     /**
@@ -101,18 +109,21 @@ public final class Cluster implements AutoCloseable {
             throw new IllegalStateException(api.process() + " still runs: stop it first");
         }
         int port = Integer.parseInt(api.url().substring(api.url().lastIndexOf(':') + 1));
-        return startApi(port, apiEnvironments.getOrDefault(api.url(), Map.of()));
+        return startApi(() -> port, apiEnvironments.getOrDefault(api.url(), Map.of()));
     }
 
-    private Api startApi(int port, Map<String, String> environment) {
+    private Api startApi(IntSupplier ports, Map<String, String> environment) {
         // the caller's variables win, e.g. a REDIS_URL through a fault proxy
         Map<String, String> all = new java.util.HashMap<>(redis.serviceEnvironment());
         all.putAll(environment);
-        ServiceProcess process = track(ServiceProcess.start("api-service", all, "--server.port=" + port)
-                .awaitLog("Started ApiServiceApplication", STARTUP));
-        String url = "http://127.0.0.1:" + port;
+        ServiceProcess.Listening api = ServiceProcess.startListening(
+                ports,
+                port -> track(ServiceProcess.start("api-service", all, "--server.port=" + port)),
+                "Started ApiServiceApplication",
+                STARTUP);
+        String url = "http://127.0.0.1:" + api.port();
         apiEnvironments.put(url, Map.copyOf(environment));
-        return new Api(process, url);
+        return new Api(api.process(), url);
     }
 
     /** Starts a worker calling the simulator, with extra {@code --llmq.worker.*} style arguments. */

@@ -44,6 +44,11 @@ class NetworkChaosIT {
     // the outage test cuts the links once it sees the stalled call, before this runs out: on a loaded machine (two
     // test JVMs in CI) seeing it took over 2 s once, the attempt failed and its retry was stored before the cut
     private static final Duration FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration WORKER_REDIS_TIMEOUT = Duration.ofSeconds(2);
+    // how long one write of a worker can take before it fails: Redisson tries it twice, 200 ms apart (RedisClients),
+    // each try waiting up to the command timeout (also for a connection while Redis is unreachable)
+    private static final Duration WORKER_WRITE_WINDOW =
+            WORKER_REDIS_TIMEOUT.multipliedBy(2).plusMillis(200);
 
     @RegisterExtension
     static RedisServerExtension server = new RedisServerExtension();
@@ -113,8 +118,9 @@ class NetworkChaosIT {
             link.proxy().refuse();
             link.proxy().resetConnections();
         });
-        // long enough for an entry whose failed attempt was forgotten to be reclaimed once Redis is back
-        ChaosFaults.hold(RECLAIM_AFTER.plusSeconds(1));
+        // long enough for an entry whose failed attempt was forgotten to be reclaimed once Redis is back, and for the
+        // retry's write to fail, not just wait: a write still in its window when the links heal goes through unseen
+        ChaosFaults.hold(max(RECLAIM_AFTER, WORKER_WRITE_WINDOW).plusSeconds(1));
         workerLinks.forEach(link -> link.proxy().heal());
 
         cluster.awaitOutcomes(List.of(id), Duration.ofSeconds(60));
@@ -229,6 +235,7 @@ class NetworkChaosIT {
         return cluster.startWorker(
                 Map.of("REDIS_URL", "redis://" + proxy.address()),
                 "--llmq.worker.consumer-name=network-chaos-" + name,
+                "--llmq.redis.command-timeout=" + WORKER_REDIS_TIMEOUT.toMillis() + "ms",
                 "--llmq.worker.max-attempts=" + MAX_ATTEMPTS,
                 "--llmq.worker.reclaim-after=" + RECLAIM_AFTER.toMillis() + "ms",
                 "--llmq.worker.reap-interval=500ms",
@@ -256,6 +263,10 @@ class NetworkChaosIT {
 
     private static List<String> urls() {
         return apis.stream().map(Cluster.Api::url).toList();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void pause() {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 
 /**
  * One of llmq's built jars ({@code <module>/target/<module>.jar}) running as its own process, for tests that kill,
@@ -55,6 +57,60 @@ public final class ServiceProcess implements AutoCloseable {
             return new ServiceProcess(name, log, process);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot start " + jar, ex);
+        }
+    }
+
+    /** A service started by {@link #startListening}: its process and the port it listens on. */
+    public record Listening(ServiceProcess process, int port) {}
+
+    /**
+     * Starts a service with {@code start} on a port from {@code ports} and waits until it has logged {@code started}.
+     * When another process took that port between {@link FreePorts}' check and the service's own bind (Spring Boot's
+     * "Port N was already in use"), writes who holds it to the test's output and starts the service again on the next
+     * port {@code ports} gives (after a second: a restart on a fixed port may find it free by then), three times at
+     * most.
+     */
+    public static Listening startListening(
+            IntSupplier ports, IntFunction<ServiceProcess> start, String started, Duration timeout) {
+        for (int attempt = 1; ; attempt++) {
+            int port = ports.getAsInt();
+            ServiceProcess process = start.apply(port);
+            try {
+                return new Listening(process.awaitLog(started, timeout), port);
+            } catch (RuntimeException ex) {
+                if (attempt == 3 || process.isAlive() || !process.output().contains("was already in use")) {
+                    throw ex;
+                }
+                System.err.println(process + " could not listen on port " + port + ", held by: " + holderOf(port)
+                        + "; starting it again");
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** What {@code ss} says listens on or holds {@code port}, for a test's output. */
+    private static String holderOf(int port) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanp", "( sport = :" + port + " )")
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ss.waitFor(10, TimeUnit.SECONDS);
+            return output.isBlank() ? "nothing now" : "\n" + output.strip();
+        } catch (IOException ex) {
+            return "unknown (" + ex.getMessage() + ")";
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
         }
     }
 
