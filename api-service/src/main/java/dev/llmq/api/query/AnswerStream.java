@@ -118,6 +118,20 @@ final class AnswerStream {
         }
     }
 
+    /**
+     * Ends the stream without its outcome, for a replica that is stopping: the client reconnects (an
+     * {@code EventSource} does so by itself) with the {@code Last-Event-ID} it has, and resumes on another replica.
+     */
+    void end() {
+        run(() -> {
+            if (done) {
+                return;
+            }
+            emitter.complete();
+            onClosed.accept(this);
+        });
+    }
+
     /** Stops sending; the stream is forgotten by its owner through the emitter's callbacks. */
     void close() {
         done = true;

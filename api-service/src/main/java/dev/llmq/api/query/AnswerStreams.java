@@ -48,6 +48,11 @@ public class AnswerStreams implements AnswerDeltas.Listener {
         });
     }
 
+    /** Ends every open stream without its outcome (see {@link AnswerStream#end()}): the replica is stopping. */
+    void endAll() {
+        open.values().forEach(streams -> streams.forEach(AnswerStream::end));
+    }
+
     /** How many streams are open right now. */
     public int size() {
         return open.values().stream().mapToInt(Set::size).sum();

@@ -15,11 +15,13 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -90,7 +92,8 @@ class ResultController {
                     @RequestParam(name = "wait", required = false)
                     @Nullable
                     String waitText,
-            Caller caller) {
+            Caller caller,
+            HttpServletRequest request) {
         QueryId id = QueryId.parse(idText);
         Duration wait = WaitParameter.parse(waitText, properties.resultWait(), properties.resultWaitMax());
         long arrived = System.nanoTime();
@@ -103,6 +106,14 @@ class ResultController {
                 lookup = published.isPresent()
                         ? new QueryLookup.Completed(published.get(), caller.tenant())
                         : admission.admitted(() -> lookupOwn(id, caller));
+            }
+            if (waiters.released()
+                    && lookup instanceof QueryLookup.InProgress
+                    && request.getProtocol().startsWith("HTTP/1")) {
+                // the replica is stopping: the client's next wait should open a connection to another one
+                return ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .header(HttpHeaders.CONNECTION, "close")
+                        .body(PendingResponse.of(((QueryLookup.InProgress) lookup).state()));
             }
             return respond(id, lookup);
         }

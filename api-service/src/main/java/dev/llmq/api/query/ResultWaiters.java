@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
 /**
  * Every {@code GET /result} waiting in this replica, keyed by query id. Fed by the replica's one pattern subscription,
  * so waiters cost memory, not Redis connections. A waiter registers before it reads the key, so a result stored in
- * between still wakes it; after a resubscription every waiter's key is read again.
+ * between still wakes it; after a resubscription every waiter's key is read again. When the replica stops, every wait
+ * is {@linkplain #releaseAll() released} at once, as if its time were up.
  */
 @Component
 public class ResultWaiters implements ResultNotifications.Listener, DisposableBean {
@@ -41,6 +42,7 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
     private static final Duration NOTIFICATION_LATE = Duration.ofSeconds(1);
 
     private final Map<QueryId, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    private volatile boolean released;
     private final ResultStore store;
     private final Duration recheckInterval;
     private final @Nullable Thread rechecker;
@@ -127,8 +129,23 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
         if (waiters == null) {
             return false;
         }
-        waiters.forEach(waiter -> waiter.outcome.complete(json));
+        waiters.forEach(waiter -> waiter.outcome.complete(Optional.of(json)));
         return true;
+    }
+
+    /**
+     * Ends every wait now, and every wait that registers from now on at once, without an outcome (as if its time were
+     * up): for a replica that is stopping, whose parked waits would otherwise hold its graceful shutdown until they
+     * timed out and then be cut off. Their clients get the query's current status and ask again, on another replica.
+     */
+    void releaseAll() {
+        released = true;
+        waiting.values().forEach(waiters -> waiters.forEach(waiter -> waiter.outcome.complete(Optional.empty())));
+    }
+
+    /** Whether {@link #releaseAll()} was called: waits end at once. */
+    boolean released() {
+        return released;
     }
 
     /** Registers interest in {@code id}; close the waiter when done. */
@@ -141,6 +158,10 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
             set.add(waiter);
             return set;
         });
+        // after adding: a release that began before is seen here, one that begins after finds the waiter in the map
+        if (released) {
+            waiter.outcome.complete(Optional.empty());
+        }
         return waiter;
     }
 
@@ -180,16 +201,17 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
 
         private final QueryId id;
         private final long registeredAt = System.nanoTime();
-        private final CompletableFuture<String> outcome = new CompletableFuture<>();
+        // empty when released before an outcome arrived
+        private final CompletableFuture<Optional<String>> outcome = new CompletableFuture<>();
 
         private Waiter(QueryId id) {
             this.id = id;
         }
 
-        /** The outcome JSON if it is published within {@code timeout}. */
+        /** The outcome JSON if it is published within {@code timeout} (and before the waits are released). */
         Optional<String> await(Duration timeout) {
             try {
-                return Optional.of(outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException ex) {
                 return Optional.empty();
             } catch (InterruptedException ex) {
