@@ -59,7 +59,7 @@ final class BaselineScenario implements Scenario {
                     i -> client.submitAndAwait("capacity " + i, wait));
             result.figure("design_card_capacity_qps", capacity.completedPerSecond());
             // the open loops give up on a request when llmq's do (OverheadScenario, SlowLlmScenario)
-            Duration patience = Duration.ofSeconds(10);
+            Duration patience = OpenLoop.PATIENCE;
             OpenLoop.Report half = OpenLoop.run(
                     OverheadScenario.THROUGHPUT_GOAL / 2,
                     pace.scale(Duration.ofSeconds(20)),
@@ -88,7 +88,7 @@ final class BaselineScenario implements Scenario {
                     "--server.tomcat.threads.max=8000");
             String url = startDesignCard(workspace, deployment, llm);
             QueryClient client = new QueryClient(url);
-            Duration wait = Duration.ofSeconds(10);
+            Duration wait = OpenLoop.PATIENCE;
             OpenLoop.Report slow = OpenLoop.run(
                     SlowLlmScenario.OFFERED,
                     pace.scale(Duration.ofSeconds(10)),
@@ -127,7 +127,8 @@ final class BaselineScenario implements Scenario {
         if (!RedisProcess.installed("redis-benchmark")) {
             return rates;
         }
-        int requests = pace == Pace.FULL ? 200_000 : 50_000;
+        // 100,000 requests take 2-3 s per command here: long enough for a steady rate
+        int requests = pace == Pace.FULL ? 100_000 : 50_000;
         try (RedisProcess redis = RedisProcess.start(workspace, "baseline-redis-benchmark")) {
             redis.cli("XGROUP", "CREATE", "bench:stream", "g", "$", "MKSTREAM");
             for (Map.Entry<String, List<String>> command : COMMANDS.entrySet()) {

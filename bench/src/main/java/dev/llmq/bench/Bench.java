@@ -62,9 +62,15 @@ public final class Bench {
             ScenarioResult result = scenario.run(workspace, pace);
             Map<String, Object> record = result.record();
             record.put("seconds", Math.round((System.nanoTime() - start) / 1e9));
+            List<String> died = Deployment.takeDied();
+            record.put("processes_died", died);
             records.add(record);
             allMet &= result.allGoalsMet();
             System.out.println(result.line());
+            if (!died.isEmpty()) {
+                System.out.println(scenario.name() + ": processes that ended before the scenario closed them: "
+                        + String.join(", ", died) + " (see bench/target/logs)");
+            }
         }
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("started_at", started.toString());

@@ -14,6 +14,7 @@ import java.util.Map;
 final class Deployment implements AutoCloseable {
 
     static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final List<String> DIED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Workspace workspace;
     private final String scenario;
@@ -144,8 +145,9 @@ final class Deployment implements AutoCloseable {
 
     /** Starts any other command as part of this deployment (closed with it). */
     Launched launchCommand(String name, List<String> command) {
-        Launched process =
-                Launched.start(scenario + "-" + name + "-" + processes.size(), workspace.logs(), Map.of(), command);
+        Launched process = Launched.start(
+                        scenario + "-" + name + "-" + processes.size(), workspace.logs(), Map.of(), command)
+                .stopAtOnce();
         processes.add(process);
         return process;
     }
@@ -153,11 +155,19 @@ final class Deployment implements AutoCloseable {
     private Launched launch(String module, List<String> jvm, Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>(List.of(workspace.java()));
         command.addAll(jvm);
-        command.addAll(serviceJvmOptions(module));
+        // as in the container images: a service out of heap ends instead of going on half-alive (and shows in the
+        // scenario's record, see takeDied)
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        List<String> extra = serviceJvmOptions(module);
+        command.addAll(extra);
         command.addAll(List.of("-jar", workspace.jar(module).toString()));
         command.addAll(args);
         Launched process =
                 Launched.start(scenario + "-" + module + "-" + processes.size(), workspace.logs(), env, command);
+        if (extra.isEmpty()) {
+            // nothing to write out when it stops (extra options are how a JFR recording is asked for)
+            process.stopAtOnce();
+        }
         processes.add(process);
         return process;
     }
@@ -171,8 +181,21 @@ final class Deployment implements AutoCloseable {
         return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
+    /**
+     * The processes of deployments closed since the last call that had exited before their deployment closed them (an
+     * {@code OutOfMemoryError} ends a service, as in the container images), for the scenario's record.
+     */
+    static List<String> takeDied() {
+        List<String> died = List.copyOf(DIED);
+        DIED.clear();
+        return died;
+    }
+
     @Override
     public void close() {
+        processes.stream()
+                .filter(process -> !process.isAlive() && !process.name().contains("redis-benchmark"))
+                .forEach(process -> DIED.add(process.name()));
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
         }

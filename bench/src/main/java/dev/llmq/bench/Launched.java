@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class Launched implements AutoCloseable {
 
     private static final List<Process> RUNNING = new CopyOnWriteArrayList<>();
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     static {
         Runtime.getRuntime()
@@ -30,6 +31,7 @@ final class Launched implements AutoCloseable {
     private final String name;
     private final Path log;
     private final Process process;
+    private volatile boolean graceful = true;
 
     private Launched(String name, Path log, Process process) {
         this.name = name;
@@ -94,12 +96,35 @@ final class Launched implements AutoCloseable {
         return name;
     }
 
-    /** Stops the process gracefully (SIGTERM), then forcibly if it takes longer than 20 seconds. */
+    /**
+     * Makes {@link #close()} kill the process at once (SIGKILL) instead of stopping it gracefully: for a service that
+     * has nothing to write out when it stops (no JFR recording), whose graceful stop would only cost the run time.
+     */
+    Launched stopAtOnce() {
+        graceful = false;
+        return this;
+    }
+
+    /** Whether the process is still running. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Stops the process with SIGTERM (a JFR recording is written out then), then forcibly if it takes longer than
+     * {@link #STOP_GRACE}, or at once after {@link #stopAtOnce()}: a scenario closes its processes once it has
+     * measured, so a graceful stop that finishes in-flight work (a worker's shutdown grace is 30 s) only costs the run
+     * time.
+     */
     @Override
     public void close() {
-        process.destroy();
+        if (graceful) {
+            process.destroy();
+        } else {
+            process.destroyForcibly();
+        }
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException ex) {

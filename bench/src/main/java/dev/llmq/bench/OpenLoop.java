@@ -48,6 +48,13 @@ final class OpenLoop {
 
     private OpenLoop() {}
 
+    /**
+     * How long the scenarios' open loops give a request (and wait after a phase for the last ones): over twice the
+     * loosest latency goal (slow-llm's p99 of 2.2 s), so a request given up on had missed every goal already; each
+     * phase's tail costs the run this long (10 s until 2026-12-02).
+     */
+    static final Duration PATIENCE = Duration.ofSeconds(5);
+
     /** Offers {@code rate} requests per second for {@code duration}, then waits up to {@code drain} for stragglers. */
     static Report run(double rate, Duration duration, Duration drain, Request request) throws InterruptedException {
         Recorder recorder = new Recorder(3_600_000_000L, 3);

@@ -72,9 +72,9 @@ final class OverheadScenario implements Scenario {
                     .sum();
             llmq.awaitIdle(Duration.ofMinutes(3));
 
-            // open loops: a request gives up after `patience` (500 times the p99 goal: a figure past it says enough),
+            // open loops: a request gives up after `patience` (250 times the p99 goal: a figure past it says enough),
             // so that the last one is over that long after the phase ends
-            Duration patience = Duration.ofSeconds(10);
+            Duration patience = OpenLoop.PATIENCE;
             OpenLoop.Report half = OpenLoop.run(
                     HALF_RATE,
                     pace.scale(Duration.ofSeconds(20)),

@@ -26,19 +26,22 @@ final class SlowLlmScenario implements Scenario {
 
     @Override
     public ScenarioResult run(Workspace workspace, Pace pace) throws Exception {
-        // each request gives up after `wait` (over four times the p99 goal: a figure past it says enough), so that the
-        // last one is over that long after its phase ends
-        Duration wait = Duration.ofSeconds(10);
+        // each request gives up after `wait` (over twice the p99 goal: a figure past it says enough), so that the last
+        // one is over that long after its phase ends
+        Duration wait = OpenLoop.PATIENCE;
         Duration phase = pace.scale(Duration.ofSeconds(10));
+        // enough calls to compile the worker's call path (1,000), few enough for the drain after them to take seconds,
+        // not the half a minute 2,500 took at the worker's ~100 answers a second
+        double warmUpRate = 250;
+        Duration warmUp = pace.scale(Duration.ofSeconds(4));
         // the worker alone first (queries straight onto the stream); then end to end on a deployment of its own, so
         // that neither the alone phase's backlog nor a drain of it (minutes, above capacity) reaches the second phase
         OpenLoop.Report alone;
         double aloneHeap;
         try (Deployment llmq = new Deployment(workspace, name() + "-alone");
                 StreamClient direct = new StreamClient(llmq.redis().url())) {
-            Launched worker = startSlowSimulatorAndWorker(llmq);
-            OpenLoop.run(
-                    500, pace.scale(Duration.ofSeconds(5)), wait, i -> direct.submitAndAwait("warm up " + i, wait));
+            Launched worker = startSlowSimulatorAndWorker(llmq, false).worker();
+            OpenLoop.run(warmUpRate, warmUp, wait, i -> direct.submitAndAwait("warm up " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
             try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
                 alone = OpenLoop.run(
@@ -49,10 +52,10 @@ final class SlowLlmScenario implements Scenario {
         OpenLoop.Report report;
         double peakHeap;
         try (Deployment llmq = new Deployment(workspace, name())) {
-            Launched worker = startSlowSimulatorAndWorker(llmq);
-            QueryClient client = new QueryClient(llmq.startApi(Map.of()));
-            OpenLoop.run(
-                    500, pace.scale(Duration.ofSeconds(5)), wait, i -> client.submitAndAwait("warm up " + i, wait));
+            Started started = startSlowSimulatorAndWorker(llmq, true);
+            Launched worker = started.worker();
+            QueryClient client = new QueryClient(started.api());
+            OpenLoop.run(warmUpRate, warmUp, wait, i -> client.submitAndAwait("warm up " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
             try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
                 report = OpenLoop.run(OFFERED, phase, wait, i -> client.submitAndAwait("slow " + i, wait));
@@ -77,14 +80,20 @@ final class SlowLlmScenario implements Scenario {
                 .figure("worker_alone_last_error", alone.lastError());
     }
 
-    private static Launched startSlowSimulatorAndWorker(Deployment llmq) throws InterruptedException {
+    /** The slow simulator's worker, and the api's URL when one was started. */
+    private record Started(Launched worker, String api) {}
+
+    /** Starts the slow simulator, the worker and (with {@code api}) an api-service side by side. */
+    private static Started startSlowSimulatorAndWorker(Deployment llmq, boolean api) throws InterruptedException {
         var simulator = llmq.launchSimulator(
                 "--llmq.simulator.time-to-first-token=2000ms",
                 "--llmq.simulator.per-token-delay=0ms",
                 "--server.tomcat.threads.max=8000",
                 "--server.tomcat.max-connections=20000");
         var worker = llmq.launchWorker(List.of("-Xmx512m"), "--llmq.worker.max-in-flight=6000");
+        var starting = api ? llmq.launchApi(List.of("-Xmx1g"), Map.of()) : null;
         simulator.await();
-        return worker.await();
+        Launched launched = worker.await();
+        return new Started(launched, starting == null ? "" : starting.await().url());
     }
 }
