@@ -54,6 +54,7 @@ public final class Bench {
         }
         Workspace workspace = Workspace.find();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        StartupCache.prepare(workspace, List.of("api-service", "worker-service", "llm-simulator"));
         List<Map<String, Object>> records = new ArrayList<>();
         boolean allMet = true;
         for (Scenario scenario : chosen) {

@@ -160,7 +160,7 @@ final class Deployment implements AutoCloseable {
         command.add("-XX:+ExitOnOutOfMemoryError");
         List<String> extra = serviceJvmOptions(module);
         command.addAll(extra);
-        command.addAll(List.of("-jar", workspace.jar(module).toString()));
+        command.addAll(StartupCache.jarArguments(workspace, module));
         command.addAll(args);
         Launched process =
                 Launched.start(scenario + "-" + module + "-" + processes.size(), workspace.logs(), env, command);
