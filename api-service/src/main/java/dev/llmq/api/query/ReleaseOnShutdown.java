@@ -30,7 +30,17 @@ final class ReleaseOnShutdown implements SmartLifecycle {
 
     @Override
     public void start() {
+        waiters.resume();
         running = true;
+    }
+
+    /**
+     * Not stopped when the context is only paused (Spring's test context cache pauses the contexts it is not using):
+     * only a real stop ends the waits.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     @Override

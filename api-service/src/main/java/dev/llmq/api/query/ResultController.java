@@ -108,12 +108,12 @@ class ResultController {
                         : admission.admitted(() -> lookupOwn(id, caller));
             }
             if (waiters.released()
-                    && lookup instanceof QueryLookup.InProgress
+                    && lookup instanceof QueryLookup.InProgress inProgress
                     && request.getProtocol().startsWith("HTTP/1")) {
                 // the replica is stopping: the client's next wait should open a connection to another one
                 return ResponseEntity.status(HttpStatus.ACCEPTED)
                         .header(HttpHeaders.CONNECTION, "close")
-                        .body(PendingResponse.of(((QueryLookup.InProgress) lookup).state()));
+                        .body(PendingResponse.of(inProgress.state()));
             }
             return respond(id, lookup);
         }

@@ -143,6 +143,11 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
         waiting.values().forEach(waiters -> waiters.forEach(waiter -> waiter.outcome.complete(Optional.empty())));
     }
 
+    /** Lets waits park again after {@link #releaseAll()}: the replica started again (a context restarted in place). */
+    void resume() {
+        released = false;
+    }
+
     /** Whether {@link #releaseAll()} was called: waits end at once. */
     boolean released() {
         return released;

@@ -57,8 +57,28 @@ final class SseClient {
         return response.join().statusCode();
     }
 
+    /** Whether the replica refused the stream for want of a place (503 Overloaded), so the client should ask again. */
+    boolean refused() {
+        return response.isDone()
+                && !response.isCompletedExceptionally()
+                && response.join().statusCode() == 503;
+    }
+
     boolean isFinished() {
         return finished.isDone();
+    }
+
+    /** Why the stream ended without its events (the request or the reading failed), or null. */
+    String failure() {
+        if (!finished.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            finished.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException ex) {
+            return String.valueOf(ex.getCause());
+        }
     }
 
     /** The answer text as the client assembled it from the delta events. */
