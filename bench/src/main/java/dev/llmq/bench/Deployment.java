@@ -193,9 +193,7 @@ final class Deployment implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.stream()
-                .filter(process -> !process.isAlive() && !process.name().contains("redis-benchmark"))
-                .forEach(process -> DIED.add(process.name()));
+        processes.stream().filter(process -> !process.isAlive()).forEach(process -> DIED.add(process.name()));
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
         }

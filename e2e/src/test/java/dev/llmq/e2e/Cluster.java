@@ -95,8 +95,9 @@ public final class Cluster implements AutoCloseable {
      * Redis deployment's.
      */
     public Api startApi(Map<String, String> environment) {
-        // a port below the ephemeral range, of this test JVM's own block: no other process takes it during a slow
-        // start-up, and it is still free when a restarted replica comes back on it (see FreePorts)
+        // a port below the ephemeral range, of this test JVM's own block: no outgoing connection takes it during a slow
+        // start-up, and it is still free when a restarted replica comes back on it (see FreePorts); should another
+        // process hold it all the same, the api starts again on the next one (ServiceProcess.startListening)
         return startApi(FreePorts::find, environment);
     }
 

@@ -25,7 +25,8 @@ import org.redisson.client.codec.StringCodec;
  * exactly once. A tenant's in-flight cap, when set, costs one more round trip before the entry is written. On a Redis
  * Cluster the status record and the stream live on different primaries, which would run one pipeline's parts in any
  * order, so the status is written first: a worker that read the entry before its status existed would mark nothing
- * running, and the late status would outlive the outcome. Each query carries the trace context current when it is submitted, if any.
+ * running, and the late status would outlive the outcome. Each query carries the trace context current when it is
+ * submitted, if any.
  */
 public final class RedisQueryQueue implements QueryQueue {
 
