@@ -1,5 +1,6 @@
 package dev.llmq.shared.redis;
 
+import dev.llmq.shared.query.QueryId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
 import org.redisson.api.RStreamAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamMessageId;
@@ -20,10 +23,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Acknowledges and deletes the stream entries of finished queries together, every {@code interval}: one {@code XACK}
  * and one {@code XDEL} per stream for all entries finished meanwhile, instead of two commands per query. An entry is
- * handed over only once its outcome is stored, so this never acknowledges an entry without an outcome, on one server
- * or a cluster. Until its flush the entry stays pending: a worker that dies in between has it redelivered, and whoever
- * takes it finds the outcome stored (its status record gone) and acknowledges it without an LLM call. A flush that
- * fails (Redis unreachable) keeps its entries for the next one; closing flushes what is left.
+ * handed over only once its outcome is confirmed stored. Until its flush the entry stays pending: a worker that dies
+ * in between has it redelivered, and whoever takes it finds the outcome stored (its status record gone) and
+ * acknowledges it without an LLM call. A flush that fails (Redis unreachable) keeps its entries for the next one;
+ * closing flushes what is left.
+ *
+ * <p>Off a cluster (one server, or a primary watched by Sentinels) the flush checks, in the same script, that each
+ * query's outcome is on the server it acknowledges on: replication is asynchronous, so in a failover an outcome the old
+ * primary confirmed can be missing on the promoted replica, and the flush, a moment later, may already reach the new
+ * primary. Such an entry is left pending (logged) and reclaimed like a dead worker's, so its query is answered again
+ * instead of being acknowledged without an outcome and lost. On a cluster, the entry and the outcome live on different
+ * primaries and no script can see both.
  */
 public final class BatchedAcknowledgements implements AutoCloseable {
 
@@ -34,7 +44,8 @@ public final class BatchedAcknowledgements implements AutoCloseable {
 
     private final RedissonClient redis;
     private final Duration interval;
-    private final ConcurrentLinkedQueue<String> waiting = new ConcurrentLinkedQueue<>();
+    private final boolean checked;
+    private final ConcurrentLinkedQueue<Finished> waiting = new ConcurrentLinkedQueue<>();
     private final @Nullable Thread flusher;
     private volatile boolean closed;
 
@@ -46,6 +57,7 @@ public final class BatchedAcknowledgements implements AutoCloseable {
         }
         this.redis = redis;
         this.interval = interval;
+        this.checked = !redis.getConfig().isClusterConfig();
         this.flusher = interval.isZero()
                 ? null
                 : Thread.ofPlatform().daemon().name("llmq-acknowledgements").start(this::flushEveryInterval);
@@ -56,9 +68,12 @@ public final class BatchedAcknowledgements implements AutoCloseable {
         return flusher != null;
     }
 
-    /** Acknowledges and deletes the entry ({@link Delivery#entryId()}) with the next flush. */
-    public void add(String entryId) {
-        waiting.add(entryId);
+    /**
+     * Acknowledges and deletes the entry ({@link Delivery#entryId()}) of {@code query}, whose outcome is stored, with
+     * the next flush.
+     */
+    public void add(String entryId, QueryId query) {
+        waiting.add(new Finished(entryId, query));
         if (closed || flusher == null) {
             flush();
         }
@@ -84,28 +99,38 @@ public final class BatchedAcknowledgements implements AutoCloseable {
         }
     }
 
-    /** Acknowledges and deletes every entry handed over so far, in one pipeline; returns how many. */
+    /**
+     * Acknowledges and deletes every entry handed over so far, in one pipeline; returns how many (off a cluster, those
+     * whose outcome the server has: see the class comment).
+     */
     public synchronized int flush() {
-        List<String> taken = new ArrayList<>();
-        for (String entryId = waiting.poll(); entryId != null; entryId = waiting.poll()) {
-            taken.add(entryId);
+        List<Finished> taken = new ArrayList<>();
+        for (Finished entry = waiting.poll(); entry != null; entry = waiting.poll()) {
+            taken.add(entry);
         }
         if (taken.isEmpty()) {
             return 0;
         }
-        Map<String, List<StreamMessageId>> byStream = new LinkedHashMap<>();
-        for (String entryId : taken) {
-            byStream.computeIfAbsent(EntryIds.streamKeyOf(entryId), stream -> new ArrayList<>())
-                    .add(EntryIds.idOf(entryId));
+        Map<String, List<Finished>> byStream = new LinkedHashMap<>();
+        for (Finished entry : taken) {
+            byStream.computeIfAbsent(EntryIds.streamKeyOf(entry.entryId()), stream -> new ArrayList<>())
+                    .add(entry);
         }
         RBatch batch = redis.createBatch(BatchOptions.defaults());
-        byStream.forEach((key, ids) -> {
-            RStreamAsync<String, String> stream = batch.getStream(key, StringCodec.INSTANCE);
-            for (int from = 0; from < ids.size(); from += MAX_IDS_PER_COMMAND) {
-                StreamMessageId[] chunk = ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_COMMAND))
-                        .toArray(StreamMessageId[]::new);
-                stream.ackAsync(RedisKeys.WORKER_GROUP, chunk);
-                stream.removeAsync(chunk);
+        List<RFuture<List<Object>>> keptPending = new ArrayList<>();
+        byStream.forEach((key, entries) -> {
+            for (int from = 0; from < entries.size(); from += MAX_IDS_PER_COMMAND) {
+                List<Finished> chunk = entries.subList(from, Math.min(entries.size(), from + MAX_IDS_PER_COMMAND));
+                if (checked) {
+                    keptPending.add(acknowledgeFinished(batch, key, chunk));
+                } else {
+                    StreamMessageId[] ids = chunk.stream()
+                            .map(entry -> EntryIds.idOf(entry.entryId()))
+                            .toArray(StreamMessageId[]::new);
+                    RStreamAsync<String, String> stream = batch.getStream(key, StringCodec.INSTANCE);
+                    stream.ackAsync(RedisKeys.WORKER_GROUP, ids);
+                    stream.removeAsync(ids);
+                }
             }
         });
         try {
@@ -114,7 +139,31 @@ public final class BatchedAcknowledgements implements AutoCloseable {
             waiting.addAll(taken);
             throw ex;
         }
-        return taken.size();
+        List<Object> kept = new ArrayList<>();
+        keptPending.forEach(reply -> kept.addAll(reply.toCompletableFuture().join()));
+        if (!kept.isEmpty()) {
+            log.warn(
+                    "{} finished stream entries have no outcome on the primary (stored on one that failed over before"
+                            + " its replica had it?); left pending, they are reclaimed and their queries answered"
+                            + " again: {}",
+                    kept.size(),
+                    kept);
+        }
+        return taken.size() - kept.size();
+    }
+
+    /** One {@link Scripts#ACKNOWLEDGE_FINISHED} for up to {@value #MAX_IDS_PER_COMMAND} entries of one stream. */
+    private static RFuture<List<Object>> acknowledgeFinished(RBatch batch, String stream, List<Finished> entries) {
+        List<Object> keys = new ArrayList<>(entries.size() + 1);
+        Object[] args = new Object[entries.size() + 1];
+        keys.add(stream);
+        args[0] = RedisKeys.WORKER_GROUP;
+        for (int i = 0; i < entries.size(); i++) {
+            keys.add(RedisKeys.statusKey(entries.get(i).query()));
+            args[i + 1] = EntryIds.idOf(entries.get(i).entryId()).toString();
+        }
+        return batch.getScript(StringCodec.INSTANCE)
+                .evalAsync(RScript.Mode.READ_WRITE, Scripts.ACKNOWLEDGE_FINISHED, RScript.ReturnType.LIST, keys, args);
     }
 
     /** Stops the periodic flush and flushes what is left (a failure is logged: those entries are redelivered). */
@@ -139,4 +188,7 @@ public final class BatchedAcknowledgements implements AutoCloseable {
                     ex.toString());
         }
     }
+
+    /** An entry handed over, and the query whose status record says whether its outcome is stored. */
+    private record Finished(String entryId, QueryId query) {}
 }

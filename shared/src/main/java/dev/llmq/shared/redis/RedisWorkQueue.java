@@ -312,7 +312,7 @@ public final class RedisWorkQueue implements WorkQueue {
     @Override
     public void discard(Delivery delivery) {
         if (acknowledgements != null) {
-            acknowledgements.add(delivery.entryId());
+            acknowledgements.add(delivery.entryId(), delivery.query().id());
             return;
         }
         RBatch batch = redis.createBatch(BatchOptions.defaults());

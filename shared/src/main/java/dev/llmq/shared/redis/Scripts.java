@@ -1,6 +1,9 @@
 package dev.llmq.shared.redis;
 
-/** The Lua scripts the work queue runs; each touches keys of one slot only. */
+/**
+ * The Lua scripts the work queue runs; each touches keys of one slot only, but {@link #ACKNOWLEDGE_FINISHED}, which
+ * runs only where all keys live on one primary (a single server or a Sentinel-watched primary).
+ */
 final class Scripts {
 
     /**
@@ -59,6 +62,36 @@ final class Scripts {
               return 1
             end
             return 0
+            """;
+
+    /**
+     * KEYS: stream, then each entry's query's status record. ARGV: group, then the entry ids in the same order.
+     * Acknowledges and deletes the entries whose query has no status record (its outcome is stored here, or the record
+     * expired) and leaves the others pending, to be reclaimed and run again: their outcome was stored on a primary that
+     * failed over before it reached the replica now in charge. One {@code EXISTS} over all records decides the common
+     * case; only when some exist is each looked at. Returns the ids left pending.
+     */
+    static final String ACKNOWLEDGE_FINISHED = """
+            local ids = {}
+            local kept = {}
+            if redis.call('EXISTS', unpack(KEYS, 2)) == 0 then
+              for i = 2, #ARGV do
+                ids[#ids + 1] = ARGV[i]
+              end
+            else
+              for i = 2, #KEYS do
+                if redis.call('EXISTS', KEYS[i]) == 0 then
+                  ids[#ids + 1] = ARGV[i]
+                else
+                  kept[#kept + 1] = ARGV[i]
+                end
+              end
+            end
+            if #ids > 0 then
+              redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+              redis.call('XDEL', KEYS[1], unpack(ids))
+            end
+            return kept
             """;
 
     /**

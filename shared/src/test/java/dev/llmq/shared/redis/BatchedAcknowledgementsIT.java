@@ -8,8 +8,10 @@ import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisServerExtension;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +60,7 @@ class BatchedAcknowledgementsIT {
             server.redis().call("CONFIG", "RESETSTAT");
 
             for (Delivery delivery : deliveries) {
-                assertThat(worker.begin(delivery, java.time.Instant.now())).isEmpty();
+                assertThat(worker.begin(delivery, Instant.now())).isEmpty();
                 assertThat(worker.finish(
                                 delivery, Outcomes.answered(delivery.query().id(), "done")))
                         .isTrue();
@@ -113,12 +115,71 @@ class BatchedAcknowledgementsIT {
             dying.finish(delivery, Outcomes.answered(query.id(), "stored"));
 
             RedisWorkQueue other = new RedisWorkQueue(client, "worker-b", TTL);
-            List<Delivery> claimed = other.claimAbandoned(Duration.ZERO, 10, java.util.Set.of());
+            List<Delivery> claimed = other.claimAbandoned(Duration.ZERO, 10, Set.of());
 
             assertThat(claimed)
                     .singleElement()
-                    .satisfies(redelivered -> assertThat(other.begin(redelivered, java.time.Instant.now()))
-                            .isPresent());
+                    .satisfies(redelivered ->
+                            assertThat(other.begin(redelivered, Instant.now())).isPresent());
+        }
+    }
+
+    @Test
+    void anEntryWhoseOutcomeTheServerDoesNotHaveStaysPendingAndIsAnsweredAgain() {
+        try (var acknowledgements = new BatchedAcknowledgements(client, Duration.ofHours(1))) {
+            RedisWorkQueue worker = worker(acknowledgements);
+            Query stored = queue.submit("its outcome reached the server");
+            Query lost = queue.submit("its outcome was lost with the old primary");
+            Query alsoStored = queue.submit("its outcome reached the server too");
+            List<Delivery> deliveries = worker.read(10, Duration.ofMillis(100));
+            assertThat(deliveries).hasSize(3);
+            for (Delivery delivery : deliveries) {
+                assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+            }
+            worker.finish(deliveries.get(0), Outcomes.answered(stored.id(), "done"));
+            worker.finish(deliveries.get(2), Outcomes.answered(alsoStored.id(), "done"));
+            // as after a failover: the worker had its outcome confirmed by the old primary, which failed before its
+            // replica had it; the acknowledgement reaches the promoted replica, where the query is still running
+            acknowledgements.add(deliveries.get(1).entryId(), lost.id());
+            server.redis().call("CONFIG", "RESETSTAT");
+
+            assertThat(acknowledgements.flush()).isEqualTo(2);
+
+            assertThat(pending()).isOne();
+            assertThat(server.redis().call("XLEN", RedisKeys.QUERY_STREAM)).isEqualTo(1L);
+            assertThat(server.redis().commandCalls()).containsEntry("xack", 1L).containsEntry("xdel", 1L);
+            RedisWorkQueue other = new RedisWorkQueue(client, "worker-b", TTL);
+            List<Delivery> claimed = other.claimAbandoned(Duration.ZERO, 10, Set.of());
+            assertThat(claimed).singleElement().satisfies(redelivered -> {
+                assertThat(redelivered.query().id()).isEqualTo(lost.id());
+                assertThat(other.begin(redelivered, Instant.now()))
+                        .as("the query runs again")
+                        .isEmpty();
+            });
+        }
+    }
+
+    @Test
+    void whenEveryOutcomeIsStoredOneExistsDecidesForTheWholeFlush() {
+        try (var acknowledgements = new BatchedAcknowledgements(client, Duration.ofHours(1))) {
+            RedisWorkQueue worker = worker(acknowledgements);
+            for (int i = 0; i < 20; i++) {
+                queue.submit("query " + i);
+            }
+            List<Delivery> deliveries = worker.read(20, Duration.ofMillis(100));
+            for (Delivery delivery : deliveries) {
+                worker.begin(delivery, Instant.now());
+                worker.finish(delivery, Outcomes.answered(delivery.query().id(), "done"));
+            }
+            server.redis().call("CONFIG", "RESETSTAT");
+
+            assertThat(acknowledgements.flush()).isEqualTo(20);
+
+            assertThat(pending()).isZero();
+            assertThat(server.redis().commandCalls())
+                    .containsEntry("exists", 1L)
+                    .containsEntry("xack", 1L)
+                    .containsEntry("xdel", 1L);
         }
     }
 
