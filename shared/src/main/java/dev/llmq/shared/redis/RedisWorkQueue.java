@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -41,11 +42,20 @@ import org.slf4j.LoggerFactory;
  * handed to it once their outcome is confirmed stored and acknowledged together. Without, on one server both go in one
  * pipeline, which that server runs in order; on a cluster they live on different primaries that would run them in any
  * order, so the entry is acknowledged only after its outcome is confirmed stored (an acknowledged entry without an
- * outcome would be lost).
+ * outcome would be lost). When every primary of the cluster has a replica, "confirmed" means a replica has it too
+ * ({@code WAIT 1} after the script): replication is asynchronous, and an outcome on a primary that fails over before
+ * passing it on is lost while the entry's acknowledgement, on another primary, would stand. An outcome no replica
+ * confirmed in time leaves its entry pending, to be acknowledged by whoever reclaims it.
  */
 public final class RedisWorkQueue implements WorkQueue {
 
     private static final Logger log = LoggerFactory.getLogger(RedisWorkQueue.class);
+
+    /** How long a finish on a cluster with replicas waits for one to confirm the outcome ({@code WAIT}). */
+    static final Duration REPLICA_WAIT = Duration.ofSeconds(1);
+
+    /** How often a worker on a cluster looks again whether every primary has a replica. */
+    private static final Duration REPLICAS_LOOKUP = Duration.ofSeconds(30);
 
     private final RedissonClient redis;
     private final String consumer;
@@ -54,6 +64,8 @@ public final class RedisWorkQueue implements WorkQueue {
     private final PriorityShares shares;
     private final boolean oneServer;
     private final @Nullable BatchedAcknowledgements acknowledgements;
+    /** On a cluster: whether its primaries have replicas, so that outcomes are first confirmed by one (null: no). */
+    private final @Nullable ClusterReplicas replicas;
     /**
      * Whether the last read found a stream with more than it took (or there was no read yet): then reads follow the
      * weighted shares.
@@ -85,6 +97,7 @@ public final class RedisWorkQueue implements WorkQueue {
         this.decoder = new EntryDecoder(redis, consumer);
         this.shares = shares;
         this.oneServer = !redis.getConfig().isClusterConfig();
+        this.replicas = oneServer ? null : new ClusterReplicas(redis, REPLICAS_LOOKUP);
     }
 
     @Override
@@ -244,7 +257,9 @@ public final class RedisWorkQueue implements WorkQueue {
 
     @Override
     public boolean finish(Delivery delivery, Outcome outcome) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        boolean replicated = replicas != null && replicas.everyPrimaryHasOne();
+        RBatch batch =
+                redis.createBatch(replicated ? BatchOptions.defaults().sync(1, REPLICA_WAIT) : BatchOptions.defaults());
         var stored = batch.getScript(StringCodec.INSTANCE)
                 .<Long>evalAsync(
                         RScript.Mode.READ_WRITE,
@@ -256,15 +271,37 @@ public final class RedisWorkQueue implements WorkQueue {
                                 RedisKeys.partialAnswerKey(outcome.id())),
                         ProtocolJson.encode(outcome),
                         Long.toString(resultTtl.toMillis()));
+        RFuture<Boolean> uncounted = null;
         if (delivery.query().inFlightCounted()) {
-            batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(outcome.tenant()), StringCodec.INSTANCE)
-                    .removeAsync(Long.toString(outcome.id().value()));
+            String member = Long.toString(outcome.id().value());
+            String key = RedisKeys.tenantInFlightKey(outcome.tenant());
+            if (replicated) {
+                // apart, so that the batch's WAIT answers for the outcome's primary alone
+                uncounted = redis.<String>getScoredSortedSet(key, StringCodec.INSTANCE)
+                        .removeAsync(member);
+            } else {
+                batch.<String>getScoredSortedSet(key, StringCodec.INSTANCE).removeAsync(member);
+            }
         }
         if (oneServer && acknowledgements == null) {
             acknowledgeAndDelete(batch, delivery.entryId());
         }
-        batch.execute();
+        BatchResult<?> result = batch.execute();
+        if (uncounted != null) {
+            uncounted.toCompletableFuture().join();
+        }
         boolean first = stored.toCompletableFuture().join() == 1L;
+        if (replicated && result.getSyncedSlaves() < 1) {
+            replicas.lookAgain();
+            log.warn(
+                    "query={} entry={} outcome stored, but no replica confirmed it within {}: the entry stays pending"
+                            + " (a failover now would lose the outcome with the primary) and is acknowledged when"
+                            + " reclaimed",
+                    outcome.id(),
+                    delivery.entryId(),
+                    REPLICA_WAIT);
+            return first;
+        }
         if (acknowledgements != null || !oneServer) {
             discard(delivery);
         }

@@ -56,6 +56,8 @@ public final class TestRedisCluster implements RedisDeployment {
                                 "--cluster-port", Integer.toString(FreePorts.find()),
                                 "--cluster-config-file", "nodes.conf",
                                 "--cluster-node-timeout", "2000",
+                                // DEBUG SLEEP holds a replica back from acknowledging what it was sent
+                                "--enable-debug-command", "local",
                                 "--save", "",
                                 "--appendonly", "no")));
             }
