@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>Off a cluster (one server, or a primary watched by Sentinels) the flush checks, in the same script, that each
  * query's outcome is on the server it acknowledges on: replication is asynchronous, so in a failover an outcome the old
  * primary confirmed can be missing on the promoted replica, and the flush, a moment later, may already reach the new
- * primary. Such an entry is left pending (logged) and reclaimed like a dead worker's, so its query is answered again
- * instead of being acknowledged without an outcome and lost. On a cluster, the entry and the outcome live on different
- * primaries and no script can see both.
+ * primary. An entry whose query has no outcome there but still a status record is left pending (logged) and reclaimed
+ * like a dead worker's, so its query is answered again instead of being acknowledged without an outcome and lost. On a
+ * cluster the entry and the outcome live on different primaries and no script sees both: there {@link RedisWorkQueue}
+ * waits for a replica to confirm the outcome instead.
  */
 public final class BatchedAcknowledgements implements AutoCloseable {
 
@@ -154,11 +155,12 @@ public final class BatchedAcknowledgements implements AutoCloseable {
 
     /** One {@link Scripts#ACKNOWLEDGE_FINISHED} for up to {@value #MAX_IDS_PER_COMMAND} entries of one stream. */
     private static RFuture<List<Object>> acknowledgeFinished(RBatch batch, String stream, List<Finished> entries) {
-        List<Object> keys = new ArrayList<>(entries.size() + 1);
+        List<Object> keys = new ArrayList<>(2 * entries.size() + 1);
         Object[] args = new Object[entries.size() + 1];
         keys.add(stream);
         args[0] = RedisKeys.WORKER_GROUP;
         for (int i = 0; i < entries.size(); i++) {
+            keys.add(RedisKeys.resultKey(entries.get(i).query()));
             keys.add(RedisKeys.statusKey(entries.get(i).query()));
             args[i + 1] = EntryIds.idOf(entries.get(i).entryId()).toString();
         }
@@ -189,6 +191,6 @@ public final class BatchedAcknowledgements implements AutoCloseable {
         }
     }
 
-    /** An entry handed over, and the query whose status record says whether its outcome is stored. */
+    /** An entry handed over, and the query whose result and status record say whether its outcome is stored. */
     private record Finished(String entryId, QueryId query) {}
 }

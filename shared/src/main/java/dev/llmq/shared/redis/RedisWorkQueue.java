@@ -55,7 +55,7 @@ public final class RedisWorkQueue implements WorkQueue {
     static final Duration REPLICA_WAIT = Duration.ofSeconds(1);
 
     /** How often a worker on a cluster looks again whether every primary has a replica. */
-    private static final Duration REPLICAS_LOOKUP = Duration.ofSeconds(30);
+    private static final Duration REPLICAS_LOOKUP = Duration.ofSeconds(5);
 
     private final RedissonClient redis;
     private final String consumer;

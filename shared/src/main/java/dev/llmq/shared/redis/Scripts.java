@@ -53,34 +53,41 @@ final class Scripts {
 
     /**
      * KEYS: result, status, partial answer. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is
-     * published.
+     * published. The status record and partial answer go either way: a status record beside an outcome (a query whose
+     * id was issued again after a failover lost the counter's increment) would say the query is still unfinished.
      */
     static final String FINISH = """
+            redis.call('DEL', KEYS[2], KEYS[3])
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               redis.call('PUBLISH', KEYS[1], ARGV[1])
-              redis.call('DEL', KEYS[2], KEYS[3])
               return 1
             end
             return 0
             """;
 
     /**
-     * KEYS: stream, then each entry's query's status record. ARGV: group, then the entry ids in the same order.
-     * Acknowledges and deletes the entries whose query has no status record (its outcome is stored here, or the record
-     * expired) and leaves the others pending, to be reclaimed and run again: their outcome was stored on a primary that
-     * failed over before it reached the replica now in charge. One {@code EXISTS} over all records decides the common
-     * case; only when some exist is each looked at. Returns the ids left pending.
+     * KEYS: stream, then each entry's query's result and status record, in pairs. ARGV: group, then the entry ids in
+     * the same order. Acknowledges and deletes the entries whose query has an outcome here, or no status record (it
+     * expired), and leaves the others pending, to be reclaimed and run again: their outcome was stored on a primary
+     * that failed over before it reached the replica now in charge. One {@code EXISTS} over all results decides the
+     * common case; only when some are missing is each looked at. Returns the ids left pending.
      */
     static final String ACKNOWLEDGE_FINISHED = """
             local ids = {}
             local kept = {}
-            if redis.call('EXISTS', unpack(KEYS, 2)) == 0 then
+            local results = {}
+            for i = 2, #KEYS, 2 do
+              results[#results + 1] = KEYS[i]
+            end
+            if redis.call('EXISTS', unpack(results)) == #results then
               for i = 2, #ARGV do
                 ids[#ids + 1] = ARGV[i]
               end
             else
-              for i = 2, #KEYS do
-                if redis.call('EXISTS', KEYS[i]) == 0 then
+              for i = 2, #ARGV do
+                local result = KEYS[2 * i - 2]
+                local status = KEYS[2 * i - 1]
+                if redis.call('EXISTS', result) == 1 or redis.call('EXISTS', status) == 0 then
                   ids[#ids + 1] = ARGV[i]
                 else
                   kept[#kept + 1] = ARGV[i]

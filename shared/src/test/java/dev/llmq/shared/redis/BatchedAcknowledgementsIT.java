@@ -3,6 +3,7 @@ package dev.llmq.shared.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.llmq.shared.query.ProtocolJson;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisServerExtension;
@@ -156,6 +157,34 @@ class BatchedAcknowledgementsIT {
                         .as("the query runs again")
                         .isEmpty();
             });
+        }
+    }
+
+    /**
+     * A failover can lose increments of the id counter, so a new query may get the id of one that has an outcome: its
+     * finish finds that outcome standing, and the entry must still be acknowledged, not redelivered forever.
+     */
+    @Test
+    void anEntryWhoseQueryIdWasIssuedAgainIsAcknowledgedBesideTheEarlierOutcome() {
+        try (var acknowledgements = new BatchedAcknowledgements(client, Duration.ofHours(1))) {
+            RedisWorkQueue worker = worker(acknowledgements);
+            Query query = queue.submit("its id was issued before the failover");
+            String earlier = ProtocolJson.encode(Outcomes.answered(query.id(), "the earlier query's answer"));
+            server.redis().call("SET", RedisKeys.resultKey(query.id()), earlier);
+            Delivery delivery = worker.read(1, Duration.ofMillis(100)).getFirst();
+            assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+
+            assertThat(worker.finish(delivery, Outcomes.answered(query.id(), "this query's answer")))
+                    .as("the earlier outcome stands")
+                    .isFalse();
+            assertThat(server.redis().call("EXISTS", RedisKeys.statusKey(query.id())))
+                    .as("no status record beside an outcome")
+                    .isEqualTo(0L);
+            // even with one (written by an api-service that had not heard of the outcome), the outcome decides
+            server.redis().call("SET", RedisKeys.statusKey(query.id()), "{}");
+
+            assertThat(acknowledgements.flush()).isEqualTo(1);
+            assertThat(pending()).isZero();
         }
     }
 
