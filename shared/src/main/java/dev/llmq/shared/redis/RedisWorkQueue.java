@@ -290,7 +290,12 @@ public final class RedisWorkQueue implements WorkQueue {
         if (uncounted != null) {
             uncounted.toCompletableFuture().join();
         }
-        boolean first = stored.toCompletableFuture().join() == 1L;
+        long reply = stored.toCompletableFuture().join();
+        if (reply == -1L) {
+            forgotten(delivery, outcome);
+            return false;
+        }
+        boolean first = reply == 1L;
         if (replicated && result.getSyncedSlaves() < 1) {
             replicas.lookAgain();
             log.warn(
@@ -306,6 +311,29 @@ public final class RedisWorkQueue implements WorkQueue {
             discard(delivery);
         }
         return first;
+    }
+
+    /**
+     * Redis does not know the query (see {@link Scripts#FINISH}): its outcome is dropped, the counter raised past its
+     * id so no other query gets it, and its entry acknowledged.
+     */
+    private void forgotten(Delivery delivery, Outcome outcome) {
+        log.warn(
+                "query={} entry={} is unknown to Redis (no status record and no outcome: submitted on a primary that"
+                        + " failed over before passing it on, or unfinished past its result TTL); its outcome is not"
+                        + " stored",
+                outcome.id(),
+                delivery.entryId());
+        redis.getScript(StringCodec.INSTANCE)
+                .eval(
+                        RScript.Mode.READ_WRITE,
+                        Scripts.RAISE_ID_COUNTER,
+                        RScript.ReturnType.LONG,
+                        List.of(RedisKeys.QUERY_ID_COUNTER),
+                        Long.toString(outcome.id().value()));
+        if (!oneServer || acknowledgements != null) {
+            discard(delivery);
+        }
     }
 
     @Override

@@ -53,13 +53,32 @@ final class Scripts {
 
     /**
      * KEYS: result, status, partial answer. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is
-     * published. The status record and partial answer go either way: a status record beside an outcome (a query whose
-     * id was issued again after a failover lost the counter's increment) would say the query is still unfinished.
+     * published. Returns 1 if stored, 0 if an earlier outcome stands, -1 if the server does not know the query (no
+     * status record, no outcome): it was submitted on a primary that failed over before passing it on, or its record
+     * expired. Such an outcome is not stored: the id may be issued again on this server, and the new query would find
+     * the lost one's answer. The status record and partial answer go either way: a status record beside an outcome
+     * would say the query is unfinished.
      */
     static final String FINISH = """
-            redis.call('DEL', KEYS[2], KEYS[3])
+            local known = redis.call('DEL', KEYS[2])
+            redis.call('DEL', KEYS[3])
+            if known == 0 and redis.call('EXISTS', KEYS[1]) == 0 then
+              return -1
+            end
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               redis.call('PUBLISH', KEYS[1], ARGV[1])
+              return 1
+            end
+            return 0
+            """;
+
+    /**
+     * KEYS: id counter. ARGV: an id seen issued. Raises the counter to the id if it is behind (a failover lost the
+     * increments that issued it), so that the id is not issued again; returns 1 if it raised it.
+     */
+    static final String RAISE_ID_COUNTER = """
+            if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
+              redis.call('SET', KEYS[1], ARGV[1])
               return 1
             end
             return 0

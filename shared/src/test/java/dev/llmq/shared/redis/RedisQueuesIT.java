@@ -112,9 +112,10 @@ class RedisQueuesIT {
         Map<String, Long> calls = new java.util.HashMap<>(server.commandCalls());
         calls.remove("config|resetstat");
         calls.remove("ping");
-        // the finish script's EVAL runs SET, PUBLISH and DEL; no ZREM: the tenant had no in-flight cap
+        // the finish script's EVAL runs DEL (the status record, whose existence says Redis knows the query), DEL
+        // (the partial answer), SET and PUBLISH; no ZREM: the tenant had no in-flight cap
         assertThat(calls)
-                .isEqualTo(Map.of("mget", 1L, "set", 2L, "eval", 1L, "publish", 1L, "del", 1L, "xack", 1L, "xdel", 1L));
+                .isEqualTo(Map.of("mget", 1L, "set", 2L, "eval", 1L, "publish", 1L, "del", 2L, "xack", 1L, "xdel", 1L));
         assertThat(results.lookup(query.id())).isInstanceOf(QueryLookup.Completed.class);
     }
 
@@ -173,6 +174,27 @@ class RedisQueuesIT {
 
         assertThat(queue.submit("a").id()).isEqualTo(new QueryId(42));
         assertThat(queue.submit("b").id()).isEqualTo(new QueryId(43));
+    }
+
+    /**
+     * As after a failover that lost a query's submission (its status, the counter's increment) while a worker had
+     * already read its entry from the old primary: its outcome must not be stored where the id will be issued again,
+     * or the next query with that id would be answered with it.
+     */
+    @Test
+    void anOutcomeOfAQueryRedisDoesNotKnowIsDroppedAndItsIdIsNotIssuedAgain() {
+        Query lost = queue.submit("submitted on the old primary");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        redis().call("DEL", RedisKeys.statusKey(lost.id()));
+        redis().call("SET", RedisKeys.QUERY_ID_COUNTER, Long.toString(lost.id().value() - 1));
+
+        assertThat(workerA.finish(delivery, answer(lost.id(), "the lost query's answer")))
+                .isFalse();
+
+        assertThat(redis().call("EXISTS", RedisKeys.resultKey(lost.id()))).isEqualTo(0L);
+        assertThat(pendingCount()).isZero();
+        assertThat(queue.submit("after the failover").id().value())
+                .isGreaterThan(lost.id().value());
     }
 
     @Test

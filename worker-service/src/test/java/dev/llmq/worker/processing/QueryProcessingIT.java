@@ -57,6 +57,9 @@ class QueryProcessingIT {
     static RedisServerExtension server = new RedisServerExtension();
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A status record as far as the worker cares: that it exists (the api writes the query's state in it). */
+    private static final String QUEUED = "{\"status\":\"queued\"}";
+
     private static final Map<String, List<Instant>> CALLS = new ConcurrentHashMap<>();
     private static final MockWebServer llm = startLlm();
     private static final MockWebServer localLlm = startLocalLlm();
@@ -125,13 +128,7 @@ class QueryProcessingIT {
                         new ChatMessage(ChatMessage.Role.USER, "options please")),
                 "gpt-4o",
                 new GenerationOptions(12, 0.5, 0.8, List.of("END"), 7L, GenerationOptions.ResponseFormat.JSON_OBJECT));
-        server.redis()
-                .call(
-                        "XADD",
-                        RedisKeys.QUERY_STREAM,
-                        "*",
-                        RedisKeys.QUERY_FIELD,
-                        ProtocolJson.encode(new Query(new QueryId(id), request, Instant.now())));
+        add(new Query(new QueryId(id), request, Instant.now()));
 
         JsonNode body =
                 JSON.readTree(takeRequestFor("options please").getBody().clone().readUtf8());
@@ -153,13 +150,7 @@ class QueryProcessingIT {
         QueryRequest request = new QueryRequest(
                 List.of(new ChatMessage(ChatMessage.Role.USER, "route me")), "qwen3", GenerationOptions.DEFAULTS);
         int defaultCalls = llm.getRequestCount();
-        server.redis()
-                .call(
-                        "XADD",
-                        RedisKeys.QUERY_STREAM,
-                        "*",
-                        RedisKeys.QUERY_FIELD,
-                        ProtocolJson.encode(new Query(new QueryId(id), request, Instant.now())));
+        add(new Query(new QueryId(id), request, Instant.now()));
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(new QueryId(id)));
 
@@ -266,13 +257,7 @@ class QueryProcessingIT {
     void aRetryThatWouldFallPastTheDeadlineEndsTheQueryInstead() {
         long id = (Long) server.redis().call("INCR", RedisKeys.QUERY_ID_COUNTER);
         Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
-        server.redis()
-                .call(
-                        "XADD",
-                        RedisKeys.QUERY_STREAM,
-                        "*",
-                        RedisKeys.QUERY_FIELD,
-                        ProtocolJson.encode(new Query(new QueryId(id), "explode late please", twoHoursAgo)));
+        add(new Query(new QueryId(id), "explode late please", twoHoursAgo));
 
         Outcome outcome = ProtocolJson.decodeOutcome(awaitOutcome(new QueryId(id)));
 
@@ -350,6 +335,7 @@ class QueryProcessingIT {
     private static String addAsReadByAGhostConsumer(Query query) {
         try (RedisCli cli = server.redis().cli()) {
             cli.call("MULTI");
+            cli.call("SET", RedisKeys.statusKey(query.id()), QUEUED, "PX", "3600000");
             cli.call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, ProtocolJson.encode(query));
             cli.call(
                     "XREADGROUP",
@@ -362,20 +348,23 @@ class QueryProcessingIT {
                     RedisKeys.QUERY_STREAM,
                     ">");
             List<?> results = (List<?>) cli.call("EXEC");
-            return (String) results.getFirst();
+            return (String) results.get(1);
         }
+    }
+
+    /**
+     * Submits {@code query} as an api-service does: its status record, then its entry (the worker stores outcomes only
+     * for queries Redis knows, by their status record).
+     */
+    private static void add(Query query) {
+        server.redis().call("SET", RedisKeys.statusKey(query.id()), QUEUED, "PX", "3600000");
+        server.redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, ProtocolJson.encode(query));
     }
 
     private static QueryId enqueue(String prompt) {
         long id = (Long) server.redis().call("INCR", RedisKeys.QUERY_ID_COUNTER);
         QueryId queryId = new QueryId(id);
-        server.redis()
-                .call(
-                        "XADD",
-                        RedisKeys.QUERY_STREAM,
-                        "*",
-                        RedisKeys.QUERY_FIELD,
-                        ProtocolJson.encode(new Query(queryId, prompt, Instant.now())));
+        add(new Query(queryId, prompt, Instant.now()));
         return queryId;
     }
 
