@@ -13,6 +13,7 @@ import dev.llmq.shared.query.InvalidQueryException;
 import dev.llmq.shared.query.InvalidQueryIdException;
 import dev.llmq.shared.redis.InFlightLimitException;
 import dev.llmq.shared.redis.RedisFailures;
+import dev.llmq.shared.redis.ReplicaConfirmationException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -168,12 +169,16 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .body(problem(
                         HttpStatus.SERVICE_UNAVAILABLE,
                         "Queue unavailable",
-                        sentWithoutAnswer(ex)
-                                ? "Redis did not answer llmq in time; this request may or may not have taken effect."
-                                        + " Retry shortly (with the same Idempotency-Key, a retried POST /query cannot"
-                                        + " enqueue twice)."
-                                : "llmq cannot reach Redis right now; nothing was accepted by this request. Retry"
-                                        + " shortly."));
+                        ex instanceof ReplicaConfirmationException
+                                ? "Redis stored this request, but no replica confirmed it in time, so a failover could"
+                                        + " still lose it; it may or may not take effect. Retry shortly (with the same"
+                                        + " Idempotency-Key, a retried POST /query cannot enqueue twice)."
+                                : sentWithoutAnswer(ex)
+                                        ? "Redis did not answer llmq in time; this request may or may not have taken effect."
+                                                + " Retry shortly (with the same Idempotency-Key, a retried POST /query cannot"
+                                                + " enqueue twice)."
+                                        : "llmq cannot reach Redis right now; nothing was accepted by this request. Retry"
+                                                + " shortly."));
     }
 
     private static boolean sentWithoutAnswer(Throwable ex) {

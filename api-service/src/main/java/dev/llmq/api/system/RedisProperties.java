@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * LLMQ_REDIS_SENTINEL_MASTER}, or {@code LLMQ_REDIS_CLUSTER_NODES}; {@code LLMQ_REDIS_USERNAME}, {@code
  * LLMQ_REDIS_PASSWORD}, {@code LLMQ_REDIS_SENTINEL_PASSWORD}, {@code LLMQ_REDIS_TLS} and {@code LLMQ_REDIS_DATABASE}
  * (see {@link RedisEnvironment}); plus {@code LLMQ_REDIS_COMMAND_TIMEOUT} (a lost Redis makes requests fail with 503 after about this long) and {@code LLMQ_REDIS_POOL_SIZE}
- * (per primary).
+ * (per primary), and {@code LLMQ_REDIS_CONFIRM_REPLICAS}: how many replicas must confirm a submission's writes within
+ * the command timeout before it is accepted (0: none; see {@code RedisQueryQueue}).
  */
 @ConfigurationProperties("llmq.redis")
 public record RedisProperties(
@@ -25,7 +26,8 @@ public record RedisProperties(
         @Nullable String password,
         @Nullable String sentinelPassword,
         @Nullable Boolean tls,
-        @Nullable Integer database) {
+        @Nullable Integer database,
+        @DefaultValue("0") int confirmReplicas) {
 
     /** The settings as given, to be checked against each other when the client is built. */
     RedisEnvironment environment() {
@@ -36,6 +38,6 @@ public record RedisProperties(
     @Override
     public String toString() {
         return "RedisProperties[" + environment() + ", commandTimeout=" + commandTimeout + ", poolSize=" + poolSize
-                + "]";
+                + ", confirmReplicas=" + confirmReplicas + "]";
     }
 }

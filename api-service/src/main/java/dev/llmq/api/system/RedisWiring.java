@@ -46,11 +46,17 @@ class RedisWiring {
             RedissonClient redis,
             Clock clock,
             ApiProperties properties,
+            RedisProperties redisProperties,
             RedisCommandMetrics timing,
             QueryApiMeters meters,
             Tracer tracer) {
-        QueryQueue queue =
-                new RedisQueryQueue(redis, clock, properties.resultTtl(), TracedQueryQueue.currentTrace(tracer));
+        QueryQueue queue = new RedisQueryQueue(
+                redis,
+                clock,
+                properties.resultTtl(),
+                TracedQueryQueue.currentTrace(tracer),
+                redisProperties.confirmReplicas(),
+                redisProperties.commandTimeout());
         // counted outside the send span, which covers the timed Redis work
         return new CountingQueryQueue(
                 new TracedQueryQueue(TimedRedis.timed(QueryQueue.class, queue, "query_queue", timing), tracer), meters);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -35,6 +36,8 @@ public final class RedisQueryQueue implements QueryQueue {
     private final Duration statusTtl;
     private final boolean oneServer;
     private final Supplier<@Nullable TraceParent> currentTrace;
+    private final int confirmReplicas;
+    private final Duration confirmWithin;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
@@ -44,11 +47,50 @@ public final class RedisQueryQueue implements QueryQueue {
     /** Like the other constructor; {@code currentTrace} gives the trace context to enqueue each query in (or null). */
     public RedisQueryQueue(
             RedissonClient redis, Clock clock, Duration statusTtl, Supplier<@Nullable TraceParent> currentTrace) {
+        this(redis, clock, statusTtl, currentTrace, 0, Duration.ZERO);
+    }
+
+    /**
+     * With {@code confirmReplicas} above zero, a submission is accepted only once that many replicas of each primary it
+     * wrote to confirm its writes, the id's increment included ({@code WAIT}, up to {@code confirmWithin} each);
+     * otherwise it fails with {@link ReplicaConfirmationException}. A query accepted so survives a failover; without,
+     * one accepted in a failover's last moments may be lost with the old primary, and its id issued again.
+     */
+    public RedisQueryQueue(
+            RedissonClient redis,
+            Clock clock,
+            Duration statusTtl,
+            Supplier<@Nullable TraceParent> currentTrace,
+            int confirmReplicas,
+            Duration confirmWithin) {
+        if (confirmReplicas < 0) {
+            throw new IllegalArgumentException(
+                    "replicas to confirm a submission must not be negative: " + confirmReplicas);
+        }
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.oneServer = !redis.getConfig().isClusterConfig();
         this.currentTrace = currentTrace;
+        this.confirmReplicas = confirmReplicas;
+        this.confirmWithin = confirmWithin;
+    }
+
+    /** A pipeline whose writes, with confirmation asked for, are confirmed by replicas when it runs. */
+    private RBatch pipeline() {
+        return redis.createBatch(
+                confirmReplicas == 0
+                        ? BatchOptions.defaults()
+                        : BatchOptions.defaults().sync(confirmReplicas, confirmWithin));
+    }
+
+    /** Runs {@code batch}, which wrote to one primary, and checks its replicas confirmed the writes if asked to. */
+    private void executeConfirmed(RBatch batch, String what) {
+        BatchResult<?> result = batch.execute();
+        if (confirmReplicas > 0 && result.getSyncedSlaves() < confirmReplicas) {
+            throw new ReplicaConfirmationException(what + " was written on the primary, but " + result.getSyncedSlaves()
+                    + " of " + confirmReplicas + " replicas confirmed it within " + confirmWithin);
+        }
     }
 
     @Override
@@ -57,7 +99,7 @@ public final class RedisQueryQueue implements QueryQueue {
         RBatch batch = statusThen(query);
         batch.<String, String>getStream(RedisKeys.queryStream(query.priority()), StringCodec.INSTANCE)
                 .addAsync(StreamAddArgs.entry(RedisKeys.QUERY_FIELD, ProtocolJson.encode(query)));
-        batch.execute();
+        executeConfirmed(batch, "query " + query.id());
         return query;
     }
 
@@ -89,7 +131,7 @@ public final class RedisQueryQueue implements QueryQueue {
                         Long.toString(window.toMillis()),
                         RedisKeys.QUERY_FIELD,
                         ProtocolJson.encode(query));
-        batch.execute();
+        executeConfirmed(batch, "query " + query.id());
         String recorded = earlier.toCompletableFuture().join();
         if (recorded == null) {
             return new IdempotentSubmission.Created(query);
@@ -109,7 +151,7 @@ public final class RedisQueryQueue implements QueryQueue {
 
     /** Issues the id and, under a cap, counts the query against its tenant's unfinished queries. */
     private Query admit(QueryRequest request, Submission submission, int maxInFlight) {
-        QueryId id = new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
+        QueryId id = issueId();
         Instant now = clock.instant();
         Query query = Query.submitted(id, request, now, submission).withTraceParent(currentTrace.get());
         if (maxInFlight > 0) {
@@ -132,17 +174,42 @@ public final class RedisQueryQueue implements QueryQueue {
     }
 
     /**
+     * {@code INCR} of the counter. An increment lost in a failover would issue the id again, so with confirmation asked
+     * for, on a cluster its own round trip waits for replicas too; on one primary the submission's pipeline raises the
+     * counter to the id (a no-op unless the increment ran on a primary that has since failed over) and is confirmed
+     * with it, one wait for both.
+     */
+    private QueryId issueId() {
+        if (confirmReplicas == 0 || oneServer) {
+            return new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
+        }
+        RBatch batch = pipeline();
+        var issued = batch.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGetAsync();
+        executeConfirmed(batch, "the id counter's increment");
+        return new QueryId(issued.toCompletableFuture().join());
+    }
+
+    /**
      * A pipeline that writes the query's status, for the entry to be added to: on one server, which runs it in order;
      * on a cluster the status is written first and a fresh pipeline returned.
      */
     private RBatch statusThen(Query query) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        RBatch batch = pipeline();
+        if (oneServer && confirmReplicas > 0) {
+            batch.getScript(StringCodec.INSTANCE)
+                    .evalAsync(
+                            RScript.Mode.READ_WRITE,
+                            Scripts.RAISE_ID_COUNTER,
+                            RScript.ReturnType.LONG,
+                            List.of(RedisKeys.QUERY_ID_COUNTER),
+                            Long.toString(query.id().value()));
+        }
         writeStatus(batch, query);
         if (oneServer) {
             return batch;
         }
-        batch.execute();
-        return redis.createBatch(BatchOptions.defaults());
+        executeConfirmed(batch, "query " + query.id() + "'s status");
+        return pipeline();
     }
 
     private void writeStatus(RBatch batch, Query query) {

@@ -54,7 +54,16 @@ public final class TestRedisSentinel implements RedisDeployment {
     private void startServers() {
         int primaryPort = FreePorts.find();
         // no 5 s wait before a full resync: the replica's first sync, and the old primary's after a failover
-        List<String> options = List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0");
+        // DEBUG SLEEP holds a replica back from confirming what it was sent
+        List<String> options = List.of(
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--enable-debug-command",
+                "local");
         servers.add(RedisProcess.start(dir.resolve("server-" + primaryPort), primaryPort, List.of(), options));
         int replicaPort = FreePorts.find();
         List<String> replica = new ArrayList<>(options);
@@ -122,6 +131,16 @@ public final class TestRedisSentinel implements RedisDeployment {
                 .until(() -> !primary().equals(before)
                         && ((String) on(primary(), "INFO", "replication")).contains("role:master")
                         && ((String) on(before, "INFO", "replication")).contains("role:slave"));
+    }
+
+    /** Runs {@code command} on the server that is a replica now (there is one). */
+    public Object callOnReplica(String... command) {
+        String primary = primary();
+        RedisProcess replica = servers.stream()
+                .filter(server -> !server.address().equals(primary))
+                .findFirst()
+                .orElseThrow();
+        return replica.call(command);
     }
 
     @Override

@@ -1,0 +1,68 @@
+package dev.llmq.api.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.redis.RedisKeys;
+import dev.llmq.shared.testing.RedisSentinelExtension;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@code LLMQ_REDIS_CONFIRM_REPLICAS=1} on a Sentinel-watched primary: a query is accepted once the replica has it, and
+ * one no replica confirmed in time is answered 503, saying it may or may not take effect.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=api-service", "llmq.redis.confirm-replicas=1"})
+class ConfirmedSubmissionIT {
+
+    @RegisterExtension
+    static RedisSentinelExtension sentinel = new RedisSentinelExtension();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("llmq.redis.url", () -> "");
+        registry.add(
+                "llmq.redis.sentinel-nodes",
+                () -> sentinel.redis().serviceEnvironment().get("LLMQ_REDIS_SENTINEL_NODES"));
+        registry.add(
+                "llmq.redis.sentinel-master",
+                () -> sentinel.redis().serviceEnvironment().get("LLMQ_REDIS_SENTINEL_MASTER"));
+    }
+
+    @Test
+    void anAcceptedQueryIsOnTheReplicaAndAnUnconfirmedOneIs503() throws Exception {
+        ApiTestSupport api = new ApiTestSupport(port);
+
+        HttpResponse<String> accepted = api.postQuery("confirmed by the replica");
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        long id = ApiTestSupport.idOf(accepted);
+        assertThat(sentinel.redis().callOnReplica("EXISTS", RedisKeys.statusKey(new QueryId(id))))
+                .isEqualTo(1L);
+        assertThat(sentinel.redis().callOnReplica("GET", RedisKeys.QUERY_ID_COUNTER))
+                .isEqualTo(Long.toString(id));
+
+        // the replica answers nothing, replication acknowledgements included, for longer than the command timeout
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> sentinel.redis().callOnReplica("DEBUG", "SLEEP", "2.5"));
+        Thread.sleep(200);
+        HttpResponse<String> unconfirmed = api.postQuery("on the primary alone");
+        asleep.join();
+
+        assertThat(unconfirmed.statusCode()).isEqualTo(503);
+        assertThat(unconfirmed.headers().firstValue("Retry-After")).contains("1");
+        assertThat(unconfirmed.body())
+                .contains("no replica confirmed it in time")
+                .contains("Idempotency-Key");
+    }
+}
