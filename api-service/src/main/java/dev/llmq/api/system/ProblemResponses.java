@@ -166,19 +166,19 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         log.warn("Redis is unavailable: {}", RedisFailures.describe(ex));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(problem(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "Queue unavailable",
-                        ex instanceof ReplicaConfirmationException
-                                ? "Redis stored this request, but no replica confirmed it in time, so a failover could"
-                                        + " still lose it; it may or may not take effect. Retry shortly (with the same"
-                                        + " Idempotency-Key, a retried POST /query cannot enqueue twice)."
-                                : sentWithoutAnswer(ex)
-                                        ? "Redis did not answer llmq in time; this request may or may not have taken effect."
-                                                + " Retry shortly (with the same Idempotency-Key, a retried POST /query cannot"
-                                                + " enqueue twice)."
-                                        : "llmq cannot reach Redis right now; nothing was accepted by this request. Retry"
-                                                + " shortly."));
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Queue unavailable", unavailableDetail(ex)));
+    }
+
+    private static String unavailableDetail(RedisException ex) {
+        if (ex instanceof ReplicaConfirmationException) {
+            return "Redis stored this request, but no replica confirmed it in time, so a failover could still lose"
+                    + " it; it may or may not take effect. Retry shortly (with the same Idempotency-Key, a retried"
+                    + " POST /query cannot enqueue twice).";
+        }
+        return sentWithoutAnswer(ex)
+                ? "Redis did not answer llmq in time; this request may or may not have taken effect. Retry shortly"
+                        + " (with the same Idempotency-Key, a retried POST /query cannot enqueue twice)."
+                : "llmq cannot reach Redis right now; nothing was accepted by this request. Retry shortly.";
     }
 
     private static boolean sentWithoutAnswer(Throwable ex) {

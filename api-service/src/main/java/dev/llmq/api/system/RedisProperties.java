@@ -10,9 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the api-service reaches Redis: {@code REDIS_URL} for one server, or {@code LLMQ_REDIS_SENTINEL_NODES} with {@code
  * LLMQ_REDIS_SENTINEL_MASTER}, or {@code LLMQ_REDIS_CLUSTER_NODES}; {@code LLMQ_REDIS_USERNAME}, {@code
  * LLMQ_REDIS_PASSWORD}, {@code LLMQ_REDIS_SENTINEL_PASSWORD}, {@code LLMQ_REDIS_TLS} and {@code LLMQ_REDIS_DATABASE}
- * (see {@link RedisEnvironment}); plus {@code LLMQ_REDIS_COMMAND_TIMEOUT} (a lost Redis makes requests fail with 503 after about this long) and {@code LLMQ_REDIS_POOL_SIZE}
- * (per primary), and {@code LLMQ_REDIS_CONFIRM_REPLICAS}: how many replicas must confirm a submission's writes within
- * the command timeout before it is accepted (0: none; see {@code RedisQueryQueue}).
+ * (see {@link RedisEnvironment}); plus {@code LLMQ_REDIS_COMMAND_TIMEOUT} (a lost Redis makes requests fail with 503
+ * after about this long), {@code LLMQ_REDIS_POOL_SIZE} (per primary) and {@code LLMQ_REDIS_CONFIRM_REPLICAS}: how many
+ * replicas must confirm a submission's writes within the command timeout before it is accepted (0: none; see {@code
+ * RedisQueryQueue}).
  */
 @ConfigurationProperties("llmq.redis")
 public record RedisProperties(
