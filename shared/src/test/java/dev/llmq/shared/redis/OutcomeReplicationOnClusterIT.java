@@ -40,6 +40,9 @@ class OutcomeReplicationOnClusterIT {
     @BeforeAll
     static void connect() {
         cluster = server.redis();
+        // every node agreeing on which are primaries (a fresh cluster's views differ for a moment: a FLUSHALL sent by
+        // one node's view could reach a replica)
+        cluster.awaitHealthy(Duration.ofSeconds(30));
         cluster.replicas().forEach(replica -> cluster.awaitReplicaInSync(replica, Duration.ofSeconds(30)));
         client = cluster.connect("test-replication");
         queue = new RedisQueryQueue(client, Clock.systemUTC(), TTL);
