@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -18,6 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code LLMQ_REDIS_CONFIRM_REPLICAS=1} on a Sentinel-watched primary: a query is accepted once the replica has it, and
  * one no replica confirmed in time is answered 503, saying it may or may not take effect.
  */
+// closed after the class: a cached context would keep asking the stopped Sentinels for the primary
+@DirtiesContext
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=api-service", "llmq.redis.confirm-replicas=1"})
