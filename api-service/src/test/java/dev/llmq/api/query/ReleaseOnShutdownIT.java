@@ -35,12 +35,10 @@ class ReleaseOnShutdownIT {
 
     @Test
     void parkedWaitsAndStreamsEndAtOnceWhenTheReplicaStops() throws Exception {
+        // as arguments: default properties lose to api-service.properties, whose Redis URL is localhost:6379
         ConfigurableApplicationContext api = new SpringApplicationBuilder(ApiServiceApplication.class)
-                .properties(
-                        "spring.config.name=api-service",
-                        "server.port=0",
-                        "llmq.redis.url=" + server.redis().url())
-                .run();
+                .properties("spring.config.name=api-service")
+                .run("--server.port=0", "--llmq.redis.url=" + server.redis().url());
         try {
             String base = "http://127.0.0.1:"
                     + ((WebServerApplicationContext) api).getWebServer().getPort();
@@ -55,6 +53,9 @@ class ReleaseOnShutdownIT {
             Matcher idMatch = Pattern.compile("\"id\"\\s*:\\s*\"?(\\d+)").matcher(accepted);
             assertThat(idMatch.find()).as(accepted).isTrue();
             String id = idMatch.group(1);
+            assertThat(server.redis().call("EXISTS", "query_result_" + id, "llmq:status:{query_result_" + id + "}"))
+                    .as("the query is in the test's own Redis")
+                    .isEqualTo(1L);
 
             CompletableFuture<HttpResponse<String>> wait = http.sendAsync(
                     HttpRequest.newBuilder(URI.create(base + "/result?id=" + id + "&wait=120s"))
