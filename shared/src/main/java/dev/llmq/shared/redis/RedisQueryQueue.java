@@ -196,13 +196,7 @@ public final class RedisQueryQueue implements QueryQueue {
     private RBatch statusThen(Query query) {
         RBatch batch = pipeline();
         if (oneServer && confirmReplicas > 0) {
-            batch.getScript(StringCodec.INSTANCE)
-                    .evalAsync(
-                            RScript.Mode.READ_WRITE,
-                            Scripts.RAISE_ID_COUNTER,
-                            RScript.ReturnType.LONG,
-                            List.of(RedisKeys.QUERY_ID_COUNTER),
-                            Long.toString(query.id().value()));
+            Scripts.raiseIdCounter(batch.getScript(StringCodec.INSTANCE), query.id());
         }
         writeStatus(batch, query);
         if (oneServer) {

@@ -52,7 +52,7 @@ public final class RedisWorkQueue implements WorkQueue {
     private static final Logger log = LoggerFactory.getLogger(RedisWorkQueue.class);
 
     /** How long a finish on a cluster with replicas waits for one to confirm the outcome ({@code WAIT}). */
-    static final Duration REPLICA_WAIT = Duration.ofSeconds(1);
+    private static final Duration REPLICA_WAIT = Duration.ofSeconds(1);
 
     /** How often a worker on a cluster looks again whether every primary has a replica. */
     private static final Duration REPLICAS_LOOKUP = Duration.ofSeconds(5);
@@ -324,13 +324,9 @@ public final class RedisWorkQueue implements WorkQueue {
                         + " stored",
                 outcome.id(),
                 delivery.entryId());
-        redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.RAISE_ID_COUNTER,
-                        RScript.ReturnType.LONG,
-                        List.of(RedisKeys.QUERY_ID_COUNTER),
-                        Long.toString(outcome.id().value()));
+        Scripts.raiseIdCounter(redis.getScript(StringCodec.INSTANCE), outcome.id())
+                .toCompletableFuture()
+                .join();
         if (!oneServer || acknowledgements != null) {
             discard(delivery);
         }

@@ -1,5 +1,11 @@
 package dev.llmq.shared.redis;
 
+import dev.llmq.shared.query.QueryId;
+import java.util.List;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+
 /**
  * The Lua scripts the work queue runs; each touches keys of one slot only, but {@link #ACKNOWLEDGE_FINISHED}, which
  * runs only where all keys live on one primary (a single server or a Sentinel-watched primary).
@@ -318,6 +324,16 @@ final class Scripts {
             redis.call('PUBLISH', ARGV[4], cjson.encode({offset = offset, text = ARGV[2]}))
             return length + string.len(ARGV[2])
             """;
+
+    /** Runs {@link #RAISE_ID_COUNTER} for {@code id}, alone ({@link RScript}) or in a pipeline. */
+    static RFuture<Long> raiseIdCounter(RScriptAsync scripts, QueryId id) {
+        return scripts.evalAsync(
+                RScript.Mode.READ_WRITE,
+                RAISE_ID_COUNTER,
+                RScript.ReturnType.LONG,
+                List.of(RedisKeys.QUERY_ID_COUNTER),
+                Long.toString(id.value()));
+    }
 
     private Scripts() {}
 }
