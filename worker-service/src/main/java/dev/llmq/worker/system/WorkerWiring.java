@@ -130,8 +130,8 @@ class WorkerWiring {
     }
 
     @Bean(destroyMethod = "close")
-    ProviderClients providerClients() {
-        return new ProviderClients();
+    ProviderClients providerClients(WorkerProperties properties) {
+        return new ProviderClients(properties.maxInFlight());
     }
 
     private static LlmRoute route(
@@ -157,17 +157,7 @@ class WorkerWiring {
                     tokensPerWindow,
                     limitWindow);
         }
-        OpenAIClient client = clients.add(OpenAIOkHttpClient.builder()
-                .apiKey(apiKey.isBlank() ? "unused" : apiKey)
-                .baseUrl(baseUrl)
-                .timeout(Timeout.builder()
-                        .connect(timeouts.connectTimeout())
-                        .read(timeouts.readTimeout())
-                        .write(timeouts.readTimeout())
-                        .request(timeouts.timeout())
-                        .build())
-                .maxRetries(0)
-                .build());
+        OpenAIClient client = clients.connect(baseUrl, apiKey, timeouts);
         OpenAiLlmClient llm = new OpenAiLlmClient(client, defaultModel, timeouts.firstTokenTimeout());
         llm.warmUp();
         return new LlmRoute(
@@ -188,12 +178,39 @@ class WorkerWiring {
                         timing));
     }
 
-    /** The SDK clients of all providers, closed together on shutdown. */
+    /**
+     * The SDK clients of all providers, closed together on shutdown. Each keeps as many idle connections as the worker
+     * has queries in flight: okhttp keeps 5 by default, so a worker with more calls at once closed the connections of
+     * all but 5 as their calls ended and opened new ones (a TCP and, to a provider over HTTPS/1.1, a TLS handshake)
+     * for the next calls.
+     */
     static final class ProviderClients implements AutoCloseable {
 
+        /** okhttp's default: how long an idle connection stays open for the next call. */
+        private static final Duration IDLE_CONNECTION_KEPT = Duration.ofMinutes(5);
+
+        private final int idleConnections;
         private final List<OpenAIClient> clients = new ArrayList<>();
 
-        OpenAIClient add(OpenAIClient client) {
+        ProviderClients(int idleConnections) {
+            this.idleConnections = idleConnections;
+        }
+
+        /** A client of the provider at {@code baseUrl}; the SDK does not retry, llmq's retry policy does. */
+        OpenAIClient connect(String baseUrl, String apiKey, LlmProperties timeouts) {
+            OpenAIClient client = OpenAIOkHttpClient.builder()
+                    .apiKey(apiKey.isBlank() ? "unused" : apiKey)
+                    .baseUrl(baseUrl)
+                    .timeout(Timeout.builder()
+                            .connect(timeouts.connectTimeout())
+                            .read(timeouts.readTimeout())
+                            .write(timeouts.readTimeout())
+                            .request(timeouts.timeout())
+                            .build())
+                    .maxRetries(0)
+                    .maxIdleConnections(idleConnections)
+                    .keepAliveDuration(IDLE_CONNECTION_KEPT)
+                    .build();
             clients.add(client);
             return client;
         }
