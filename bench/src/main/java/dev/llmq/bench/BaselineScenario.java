@@ -48,16 +48,19 @@ final class BaselineScenario implements Scenario {
             String url = startDesignCard(workspace, deployment, llm);
             QueryClient client = new QueryClient(url);
             Duration wait = Duration.ofSeconds(30);
-            ClosedLoop.run(
-                    OverheadScenario.CLIENTS,
-                    pace.scale(Duration.ofSeconds(10)),
-                    i -> client.submitAndAwait("warm " + i, wait));
+            // warmed up as llmq is (OverheadScenario)
+            WarmUp.Report warmUp = WarmUp.run(
+                    deployment.pids(), pace, OverheadScenario.CLIENTS, i -> client.submitAndAwait("warm " + i, wait));
+            CpuMeter cpu = CpuMeter.start(deployment.pids());
             // capacity as llmq's is measured: a closed loop of as many clients
             OpenLoop.Report capacity = ClosedLoop.run(
                     OverheadScenario.CLIENTS,
                     pace.scale(Duration.ofSeconds(20)),
                     i -> client.submitAndAwait("capacity " + i, wait));
-            result.figure("design_card_capacity_qps", capacity.completedPerSecond());
+            result.figure("design_card_capacity_qps", capacity.completedPerSecond())
+                    .figure("design_card_cpu_ms_per_query", cpu.millisPer(capacity.completed()))
+                    .figure("design_card_jit_share_of_cpu", cpu.compilerShare())
+                    .figure("design_card_warm_up_s", warmUp.took().toMillis() / 1000.0);
             // the open loops give up on a request when llmq's do (OverheadScenario, SlowLlmScenario)
             Duration patience = OpenLoop.PATIENCE;
             OpenLoop.Report half = OpenLoop.run(

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU time used by named processes between two readings, from {@code /proc/<pid>/stat} (user + system time, in clock
@@ -17,10 +18,12 @@ final class CpuMeter {
 
     private final Map<String, Long> pids;
     private final Map<String, Long> start;
+    private final Map<String, Long> compilerStart;
 
     private CpuMeter(Map<String, Long> pids) {
         this.pids = pids;
         this.start = ticks(pids);
+        this.compilerStart = compilerTicks(pids);
     }
 
     /** Starts measuring the processes named in {@code pids}. */
@@ -44,6 +47,67 @@ final class CpuMeter {
         return perQuery;
     }
 
+    /**
+     * The share of the CPU time the JVMs among the processes used since the start that went to their JIT compiler
+     * threads (0 to 1): work a JVM does until its hot code is compiled, not per query. Processes without compiler
+     * threads (Redis) do not count.
+     */
+    double compilerShare() {
+        Map<String, Long> now = ticks(pids);
+        Map<String, Long> compilerNow = compilerTicks(pids);
+        long used = 0;
+        long compiling = 0;
+        for (Map.Entry<String, Long> process : compilerStart.entrySet()) {
+            String name = process.getKey();
+            if (compilerNow.containsKey(name) && now.containsKey(name) && start.containsKey(name)) {
+                used += now.get(name) - start.get(name);
+                compiling += compilerNow.get(name) - process.getValue();
+            }
+        }
+        return used == 0 ? 0 : Math.round(1000.0 * compiling / used) / 1000.0;
+    }
+
+    private static Map<String, Long> compilerTicks(Map<String, Long> pids) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            Long compiling = compilerTicksOf(pid);
+            if (compiling != null) {
+                ticks.put(name, compiling);
+            }
+        });
+        return ticks;
+    }
+
+    /**
+     * utime + stime of a JVM's JIT compiler threads (named "C1 CompilerThread<n>" and "C2 CompilerThread<n>", which
+     * Linux cuts to 15 characters), or null for a process with none.
+     */
+    static Long compilerTicksOf(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        boolean found = false;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String name;
+                try {
+                    name = Files.readString(thread.resolve("comm")).strip();
+                } catch (IOException ex) {
+                    continue; // ended meanwhile
+                }
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    Long used = ticksIn(thread.resolve("stat"));
+                    if (used != null) {
+                        ticks += used;
+                        found = true;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            return null;
+        }
+        return found ? ticks : null;
+    }
+
     private static Map<String, Long> ticks(Map<String, Long> pids) {
         Map<String, Long> ticks = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
@@ -57,8 +121,13 @@ final class CpuMeter {
 
     /** utime + stime of a process, or null when it is gone (or this is not Linux). */
     static Long ticksOf(long pid) {
+        return ticksIn(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** utime + stime from a process's or a thread's {@code stat} file, or null when it is gone. */
+    private static Long ticksIn(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             // the command name (field 2) may hold spaces: count fields after its closing parenthesis
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

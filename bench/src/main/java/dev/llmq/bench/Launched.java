@@ -105,6 +105,11 @@ final class Launched implements AutoCloseable {
         return this;
     }
 
+    /** Asks the process to stop (SIGTERM), as {@link #close()} does for a graceful one, without waiting. */
+    void requestStop() {
+        process.destroy();
+    }
+
     /** Whether the process is still running. */
     boolean isAlive() {
         return process.isAlive();

@@ -54,9 +54,9 @@ final class OverheadScenario implements Scenario {
             QueryClient client = new QueryClient(api);
             Duration wait = Duration.ofSeconds(30);
 
-            // long enough for the JIT to compile the hot paths: its threads' CPU would count against the measurement
-            ClosedLoop.run(
-                    CLIENTS, pace.scale(Duration.ofSeconds(20)), i -> client.submitAndAwait("warm up " + i, wait));
+            // until the JIT has compiled the hot paths: its threads' CPU would count against the measurement
+            WarmUp.Report warmUp =
+                    WarmUp.run(llmq.pids(), pace, CLIENTS, i -> client.submitAndAwait("warm up " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
 
             // capacity: as many queries as llmq completes at its own pace, the happy path's commands and CPU per query
@@ -65,6 +65,7 @@ final class OverheadScenario implements Scenario {
             OpenLoop.Report capacity = ClosedLoop.run(
                     CLIENTS, pace.scale(Duration.ofSeconds(20)), i -> client.submitAndAwait("capacity " + i, wait));
             Map<String, Double> cpuPerQuery = cpu.millisPer(capacity.completed());
+            double compilerShare = cpu.compilerShare();
             Map<String, Long> calls = llmq.redis().commandCalls();
             long total = calls.entrySet().stream()
                     .filter(entry -> !OURS.contains(entry.getKey()))
@@ -108,6 +109,9 @@ final class OverheadScenario implements Scenario {
                     .figure("capacity_service_p50_ms", capacity.percentileMillis(50))
                     .figure("capacity_service_p99_ms", capacity.percentileMillis(99))
                     .figure("cpu_ms_per_query", cpuPerQuery)
+                    .figure("jit_share_of_cpu", compilerShare)
+                    .figure("warm_up_s", warmUp.took().toMillis() / 1000.0)
+                    .figure("warm_up_jit_shares", warmUp.compilerShares())
                     .figure("p50_ms_at_half", half.percentileMillis(50))
                     .figure("p999_ms_at_half", half.percentileMillis(99.9))
                     .figure("half_completed", half.completed())

@@ -13,24 +13,36 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starts the services' jars the way Spring Boot's docs recommend for a fast start: extracted (plain jars on the class
- * path) and with the JDK's AOT cache (JEP 514) of the classes a start loads, trained once per build of each jar by a
- * start that exits once its context is refreshed. A lone api-service here started in 10.3 s from its jar and in 4.1 s
- * extracted with its cache; a full run starts about twenty service JVMs, three at a time on two cores. The cache only
- * changes how classes are loaded and linked at start; the code the JIT compiles for the measured phases is the same.
+ * path) and with the JDK's AOT cache (JEP 514), trained once per build of the jars by a deployment of llmq under the
+ * {@code overhead} scenario's closed loop for a minute ({@code -Dllmq.bench.training-load-seconds}), whose JVMs write
+ * their caches as they exit. A cache then holds the classes a start loads (a lone api-service here started in 10.3 s
+ * from its jar and in 4.1 s extracted with its cache) and the method profiles of the request paths (JEP 515), with
+ * which the JIT compiles the hot code early instead of after collecting profiles anew: on this machine's two cores the
+ * compilers of a deployment trained by a start alone still took a third of the services' CPU after 90 s of load,
+ * which a measurement counted as CPU per query. The code the JIT compiles is the same; it is compiled sooner.
  *
- * <p>Caches live in {@code bench/target/startup-cache/<module>/}, stamped with the jar's size and time and the JDK; a
- * training that fails leaves the jar to start as it is (slower, not wrong). The tests do the same with their own JVM
- * options ({@code AotCache} in shared's tests).
+ * <p>Caches live in {@code bench/target/startup-cache/<module>/}, stamped with the jar's size and time, the JDK and
+ * the training; a training that fails leaves the jars to start as they are (slower, not wrong). The tests train theirs
+ * with a start alone ({@code AotCache} in shared's tests).
  */
 final class StartupCache {
 
     private static final boolean AVAILABLE = Runtime.version().feature() >= 25;
     private static final Map<String, Path> TRAINED = new ConcurrentHashMap<>();
+    private static final Map<String, Path> TRAINING = new ConcurrentHashMap<>();
+
+    /** How long the training deployment answers a closed loop like {@code overhead}'s before its JVMs exit. */
+    private static final Duration TRAINING_LOAD =
+            Duration.ofSeconds(Long.getLong("llmq.bench.training-load-seconds", 60));
+
     private static final List<String> TRAINING_JVM = List.of("-Xmx1g");
 
     private StartupCache() {}
 
-    /** Trains the caches of {@code modules} that are missing or stale, side by side; prints what it did. */
+    /**
+     * Trains the caches of {@code modules} that are missing or stale, under load; prints what it did. The modules
+     * must be those a deployment of llmq runs: api-service, worker-service and llm-simulator.
+     */
     static void prepare(Workspace workspace, List<String> modules) throws InterruptedException {
         if (!AVAILABLE) {
             System.out.println("# services start from their jars (the AOT cache needs JDK 25 or later)");
@@ -48,22 +60,33 @@ final class StartupCache {
         if (stale.isEmpty()) {
             return;
         }
-        try (RedisProcess redis = RedisProcess.start(workspace, "startup-cache-redis")) {
-            List<Thread> trainings = stale.stream()
-                    .map(module -> Thread.ofPlatform().start(() -> train(workspace, module, redis.url())))
-                    .toList();
-            for (Thread training : trainings) {
-                training.join();
-            }
+        List<String> extracted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> extractions = stale.stream()
+                .map(module -> Thread.ofPlatform().start(() -> {
+                    if (extract(workspace, module)) {
+                        extracted.add(module);
+                    }
+                }))
+                .toList();
+        for (Thread extraction : extractions) {
+            extraction.join();
         }
+        train(workspace, extracted);
         System.out.printf(
-                "# trained the start-up caches of %s in %d s (once per build of their jars)%n",
-                String.join(", ", stale),
+                "# trained the start-up caches of %s under load in %d s (once per build of their jars)%n",
+                String.join(", ", extracted),
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
     }
 
     /** How to start {@code module} after the JVM options: from its extracted jar and cache when trained. */
     static List<String> jarArguments(Workspace workspace, String module) {
+        Path training = TRAINING.get(module);
+        if (training != null) {
+            return List.of(
+                    "-XX:AOTCacheOutput=" + training.resolve("app.aot"),
+                    "-jar",
+                    extracted(training, module).toString());
+        }
         Path dir = TRAINED.get(module);
         if (dir == null) {
             return List.of("-jar", workspace.jar(module).toString());
@@ -74,7 +97,8 @@ final class StartupCache {
                 extracted(dir, module).toString());
     }
 
-    private static void train(Workspace workspace, String module, String redisUrl) {
+    /** Extracts the jar of {@code module} into a fresh cache directory; false (and says why) when that failed. */
+    private static boolean extract(Workspace workspace, String module) {
         Path dir = dir(workspace, module);
         try {
             deleteTree(dir);
@@ -82,7 +106,6 @@ final class StartupCache {
             run(
                     "extract-" + module,
                     workspace,
-                    Map.of(),
                     List.of(
                             workspace.java(),
                             "-Djarmode=tools",
@@ -91,40 +114,56 @@ final class StartupCache {
                             "extract",
                             "--destination",
                             dir.resolve("app").toString()));
-            List<String> command = new ArrayList<>(List.of(workspace.java()));
-            command.addAll(TRAINING_JVM);
-            command.addAll(List.of(
-                    "-XX:AOTCacheOutput=" + dir.resolve("app.aot"),
-                    "-Dspring.context.exit=onRefresh",
-                    "-jar",
-                    extracted(dir, module).toString(),
-                    "--server.port=0"));
-            // what each service needs to refresh its context: a Redis, and for a worker an LLM it will not call
-            run(
-                    "train-" + module,
-                    workspace,
-                    Map.of(
-                            "REDIS_URL",
-                            redisUrl,
-                            "OPENAI_API_KEY",
-                            "sk-training",
-                            "OPENAI_BASE_URL",
-                            "http://127.0.0.1:9/v1"),
-                    command);
-            if (!Files.isRegularFile(dir.resolve("app.aot"))) {
-                throw new IllegalStateException("the training wrote no cache");
-            }
-            Files.writeString(dir.resolve("stamp"), stamp(workspace, module));
-            TRAINED.put(module, dir);
+            return true;
         } catch (IOException | RuntimeException | InterruptedException ex) {
-            System.out.println("# " + module + " starts from its jar: its start-up cache could not be trained (" + ex
+            System.out.println("# " + module + " starts from its jar: it could not be extracted (" + ex
                     + "; see bench/target/logs)");
+            return false;
         }
     }
 
-    private static void run(String name, Workspace workspace, Map<String, String> environment, List<String> command)
-            throws InterruptedException {
-        Launched process = Launched.start("startup-cache-" + name, workspace.logs(), environment, command);
+    /**
+     * Runs a deployment whose {@code modules} write their caches as they exit, under {@link #TRAINING_LOAD} first:
+     * a cache then holds the method profiles of the request paths (JEP 515) besides the classes a start loads.
+     */
+    private static void train(Workspace workspace, List<String> modules) throws InterruptedException {
+        if (modules.isEmpty()) {
+            return;
+        }
+        modules.forEach(module -> TRAINING.put(module, dir(workspace, module)));
+        try (Deployment training = new Deployment(workspace, "startup-cache")) {
+            var simulator = training.launchSimulator(
+                    "--llmq.simulator.time-to-first-token=0ms", "--llmq.simulator.per-token-delay=0ms");
+            var api = training.launchApi(TRAINING_JVM, Map.of());
+            var worker = training.launchWorker(TRAINING_JVM);
+            simulator.await();
+            worker.await();
+            QueryClient client = new QueryClient(api.await().url());
+            Duration wait = Duration.ofSeconds(30);
+            ClosedLoop.run(OverheadScenario.CLIENTS, TRAINING_LOAD, i -> client.submitAndAwait("training " + i, wait));
+            training.stopGracefully(Duration.ofMinutes(3));
+        } catch (RuntimeException ex) {
+            System.out.println("# the start-up caches could not be trained (" + ex + "; see bench/target/logs)");
+        } finally {
+            TRAINING.clear();
+        }
+        for (String module : modules) {
+            Path dir = dir(workspace, module);
+            try {
+                if (!Files.isRegularFile(dir.resolve("app.aot"))) {
+                    throw new IllegalStateException("the training wrote no cache");
+                }
+                Files.writeString(dir.resolve("stamp"), stamp(workspace, module));
+                TRAINED.put(module, dir);
+            } catch (IOException | RuntimeException ex) {
+                System.out.println("# " + module + " starts from its jar: its start-up cache could not be trained ("
+                        + ex + "; see bench/target/logs)");
+            }
+        }
+    }
+
+    private static void run(String name, Workspace workspace, List<String> command) throws InterruptedException {
+        Launched process = Launched.start("startup-cache-" + name, workspace.logs(), Map.of(), command);
         int exit = process.awaitExit(Duration.ofMinutes(3));
         if (exit != 0) {
             throw new IllegalStateException(name + " exited with " + exit);
@@ -152,7 +191,8 @@ final class StartupCache {
                 attributes.lastModifiedTime().toString(),
                 workspace.java(),
                 Runtime.version().toString(),
-                String.join(" ", TRAINING_JVM));
+                String.join(" ", TRAINING_JVM),
+                "trained under load for " + TRAINING_LOAD);
     }
 
     private static Path dir(Workspace workspace, String module) {
