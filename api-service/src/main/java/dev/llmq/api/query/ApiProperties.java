@@ -32,7 +32,7 @@ public record ApiProperties(
         List<String> models,
 
         @DefaultValue("24h") Duration idempotencyWindow,
-        @DefaultValue("30s") Duration resultRecheckInterval) {
+        @DefaultValue("5s") Duration resultRecheckInterval) {
 
     public ApiProperties {
         if (resultWait.isNegative() || resultWaitMax.isNegative() || resultWait.compareTo(resultWaitMax) > 0) {
