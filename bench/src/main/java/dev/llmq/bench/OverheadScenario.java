@@ -61,11 +61,13 @@ final class OverheadScenario implements Scenario {
 
             // capacity: as many queries as llmq completes at its own pace, the happy path's commands and CPU per query
             llmq.redis().resetStats();
+            QueryClient.takeSlowQueries();
             CpuMeter cpu = CpuMeter.start(llmq.pids());
             OpenLoop.Report capacity = ClosedLoop.run(
                     CLIENTS, pace.scale(Duration.ofSeconds(20)), i -> client.submitAndAwait("capacity " + i, wait));
             Map<String, Double> cpuPerQuery = cpu.millisPer(capacity.completed());
             double compilerShare = cpu.compilerShare();
+            List<String> slowQueries = QueryClient.takeSlowQueries();
             Map<String, Long> calls = llmq.redis().commandCalls();
             long total = calls.entrySet().stream()
                     .filter(entry -> !OURS.contains(entry.getKey()))
@@ -108,6 +110,8 @@ final class OverheadScenario implements Scenario {
                     .figure("capacity_failed", capacity.failed())
                     .figure("capacity_service_p50_ms", capacity.percentileMillis(50))
                     .figure("capacity_service_p99_ms", capacity.percentileMillis(99))
+                    .figure("capacity_service_max_ms", capacity.percentileMillis(100))
+                    .figure("capacity_slow_queries", slowQueries.subList(0, Math.min(5, slowQueries.size())))
                     .figure("cpu_ms_per_query", cpuPerQuery)
                     .figure("jit_share_of_cpu", compilerShare)
                     .figure("warm_up_s", warmUp.took().toMillis() / 1000.0)

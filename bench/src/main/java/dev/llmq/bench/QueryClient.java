@@ -6,12 +6,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A client of the {@code /query} + {@code /result} contract, for llmq and for any service that speaks it (the
  * baseline): submit a prompt, then wait for its outcome with long-polling {@code GET /result}.
  */
 final class QueryClient {
+
+    /** A query that took longer than this from submission to outcome is recorded with its requests' timings. */
+    static final Duration SLOW = Duration.ofSeconds(5);
+
+    private static final Queue<String> SLOW_QUERIES = new ConcurrentLinkedQueue<>();
 
     private final HttpClient http;
     private final String baseUrl;
@@ -60,13 +69,20 @@ final class QueryClient {
      * not succeed.
      */
     String awaitSucceeded(long id, Duration wait) throws IOException, InterruptedException {
+        return awaitSucceeded(id, wait, new ArrayList<>());
+    }
+
+    /** As {@link #awaitSucceeded(long, Duration)}, adding each wait's status and milliseconds to {@code waits}. */
+    private String awaitSucceeded(long id, Duration wait, List<String> waits) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create(baseUrl + "/result?id=" + id + "&wait=" + wait.toSeconds() + "s"))
                 .timeout(wait.plusSeconds(30))
                 .GET()
                 .build();
         while (true) {
+            long sent = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            waits.add(response.statusCode() + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms");
             if (response.statusCode() == 200) {
                 if (!response.body().contains("\"succeeded\"")) {
                     throw new IOException("query " + id + " did not succeed: " + response.body());
@@ -79,9 +95,32 @@ final class QueryClient {
         }
     }
 
-    /** Submits {@code prompt} and waits for its answer. */
+    /**
+     * Submits {@code prompt} and waits for its answer. A query that takes longer than {@link #SLOW} is recorded with
+     * how long its submission and each of its waits took ({@link #takeSlowQueries()}): a clue for the logs of llmq.
+     */
     void submitAndAwait(String prompt, Duration wait) throws IOException, InterruptedException {
-        awaitSucceeded(submit(prompt), wait);
+        long start = System.nanoTime();
+        long id = submit(prompt);
+        long submitted = System.nanoTime();
+        List<String> waits = new ArrayList<>();
+        try {
+            awaitSucceeded(id, wait, waits);
+        } finally {
+            long end = System.nanoTime();
+            if (end - start > SLOW.toNanos()) {
+                SLOW_QUERIES.add("query " + id + ": POST " + (submitted - start) / 1_000_000 + " ms, GET " + waits);
+            }
+        }
+    }
+
+    /** The slow queries recorded since the last call, oldest first. */
+    static List<String> takeSlowQueries() {
+        List<String> taken = new ArrayList<>();
+        for (String slow; (slow = SLOW_QUERIES.poll()) != null; ) {
+            taken.add(slow);
+        }
+        return taken;
     }
 
     static long idOf(String body) throws IOException {
