@@ -193,7 +193,8 @@ class FaultProxyTests {
         send(open.get(1), "delayed");
         proxy.blackhole();
         send(open.get(2), "held");
-        assertThat(proxy.liveThreads()).isGreaterThanOrEqualTo(3 * 4);
+        // the kernel completes a connection before the proxy's acceptor takes it and starts its threads
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.liveThreads() >= 3 * 4);
 
         proxy.close();
 
