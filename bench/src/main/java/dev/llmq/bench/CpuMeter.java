@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -68,14 +69,7 @@ final class CpuMeter {
     }
 
     private static Map<String, Long> compilerTicks(Map<String, Long> pids) {
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> {
-            Long compiling = compilerTicksOf(pid);
-            if (compiling != null) {
-                ticks.put(name, compiling);
-            }
-        });
-        return ticks;
+        return each(pids, CpuMeter::compilerTicksOf);
     }
 
     /**
@@ -109,14 +103,19 @@ final class CpuMeter {
     }
 
     private static Map<String, Long> ticks(Map<String, Long> pids) {
-        Map<String, Long> ticks = new LinkedHashMap<>();
+        return each(pids, CpuMeter::ticksOf);
+    }
+
+    /** {@code reading} of each process, by name; a process it has no figure for (null) is left out. */
+    private static Map<String, Long> each(Map<String, Long> pids, LongFunction<Long> reading) {
+        Map<String, Long> figures = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
-            Long used = ticksOf(pid);
-            if (used != null) {
-                ticks.put(name, used);
+            Long figure = reading.apply(pid);
+            if (figure != null) {
+                figures.put(name, figure);
             }
         });
-        return ticks;
+        return figures;
     }
 
     /** utime + stime of a process, or null when it is gone (or this is not Linux). */
