@@ -20,6 +20,9 @@ final class QueryClient {
     /** A query that took longer than this from submission to outcome is recorded with its requests' timings. */
     static final Duration SLOW = Duration.ofSeconds(5);
 
+    /** Slow queries kept until taken: the first ones are the clue; an overloaded open loop would make thousands. */
+    private static final int SLOW_QUERIES_KEPT = 100;
+
     private static final Queue<String> SLOW_QUERIES = new ConcurrentLinkedQueue<>();
 
     private final HttpClient http;
@@ -108,13 +111,13 @@ final class QueryClient {
             awaitSucceeded(id, wait, waits);
         } finally {
             long end = System.nanoTime();
-            if (end - start > SLOW.toNanos()) {
+            if (end - start > SLOW.toNanos() && SLOW_QUERIES.size() < SLOW_QUERIES_KEPT) {
                 SLOW_QUERIES.add("query " + id + ": POST " + (submitted - start) / 1_000_000 + " ms, GET " + waits);
             }
         }
     }
 
-    /** The slow queries recorded since the last call, oldest first. */
+    /** The slow queries recorded since the last call (the first {@value #SLOW_QUERIES_KEPT}), oldest first. */
     static List<String> takeSlowQueries() {
         List<String> taken = new ArrayList<>();
         for (String slow; (slow = SLOW_QUERIES.poll()) != null; ) {

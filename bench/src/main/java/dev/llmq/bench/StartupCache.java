@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Starts the services' jars the way Spring Boot's docs recommend for a fast start: extracted (plain jars on the class
@@ -60,7 +61,7 @@ final class StartupCache {
         if (stale.isEmpty()) {
             return;
         }
-        List<String> extracted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> extracted = new CopyOnWriteArrayList<>();
         List<Thread> extractions = stale.stream()
                 .map(module -> Thread.ofPlatform().start(() -> {
                     if (extract(workspace, module)) {
@@ -74,7 +75,8 @@ final class StartupCache {
         train(workspace, extracted);
         System.out.printf(
                 "# trained the start-up caches of %s under load in %d s (once per build of their jars)%n",
-                String.join(", ", extracted),
+                String.join(
+                        ", ", extracted.stream().filter(TRAINED::containsKey).toList()),
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
     }
 

@@ -31,12 +31,7 @@ final class WarmUp {
     private WarmUp() {}
 
     /** What a warm-up took, and the compilers' share of the JVMs' CPU in each of its slices. */
-    record Report(Duration took, List<Double> compilerShares) {
-
-        double lastCompilerShare() {
-            return compilerShares.isEmpty() ? Double.NaN : compilerShares.getLast();
-        }
-    }
+    record Report(Duration took, List<Double> compilerShares) {}
 
     /**
      * Runs {@code clients} clients of {@code request} for {@link #FIRST}, then slice after slice until the compilers
