@@ -88,7 +88,9 @@ public final class RedisQueryControl implements QueryControl {
                         RScript.ReturnType.LONG,
                         List.of(RedisKeys.resultKey(id), RedisKeys.statusKey(id), RedisKeys.partialAnswerKey(id)),
                         json,
-                        Long.toString(resultTtl.toMillis()));
+                        Long.toString(resultTtl.toMillis()),
+                        // a worker may be streaming the answer right now
+                        "1");
         batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(state.tenant()), StringCodec.INSTANCE)
                 .removeAsync(Long.toString(id.value()));
         if (announceCancel && oneServer) {

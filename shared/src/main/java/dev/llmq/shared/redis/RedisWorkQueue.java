@@ -256,7 +256,11 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     @Override
-    public boolean finish(Delivery delivery, Outcome outcome) {
+    public boolean finish(Delivery delivery, Outcome outcome, boolean answerStreamed) {
+        // an earlier delivery (a dead worker's) or attempt may have left one
+        boolean partialAnswer = answerStreamed
+                || delivery.deliveryCount() > 1
+                || delivery.query().attempt() > 1;
         boolean replicated = replicas != null && replicas.everyPrimaryHasOne();
         RBatch batch =
                 redis.createBatch(replicated ? BatchOptions.defaults().sync(1, REPLICA_WAIT) : BatchOptions.defaults());
@@ -270,7 +274,8 @@ public final class RedisWorkQueue implements WorkQueue {
                                 RedisKeys.statusKey(outcome.id()),
                                 RedisKeys.partialAnswerKey(outcome.id())),
                         ProtocolJson.encode(outcome),
-                        Long.toString(resultTtl.toMillis()));
+                        Long.toString(resultTtl.toMillis()),
+                        partialAnswer ? "1" : "0");
         RFuture<Boolean> uncounted = null;
         if (delivery.query().inFlightCounted()) {
             String member = Long.toString(outcome.id().value());

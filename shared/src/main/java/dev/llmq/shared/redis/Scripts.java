@@ -58,16 +58,19 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: result, status, partial answer. ARGV: outcome JSON, TTL ms. The first stored outcome wins; only it is
-     * published. Returns 1 if stored, 0 if an earlier outcome stands, -1 if the server does not know the query (no
-     * status record, no outcome): it was submitted on a primary that failed over before passing it on, or its record
-     * expired. Such an outcome is not stored: the id may be issued again on this server, and the new query would find
-     * the lost one's answer. The status record and partial answer go either way: a status record beside an outcome
-     * would say the query is unfinished.
+     * KEYS: result, status, partial answer. ARGV: outcome JSON, TTL ms, {@code 1} if a partial answer may exist (else
+     * {@code 0}: its {@code DEL} is skipped, one command fewer for an answer that never streamed). The first stored
+     * outcome wins; only it is published. Returns 1 if stored, 0 if an earlier outcome stands, -1 if the server does not
+     * know the query (no status record, no outcome): it was submitted on a primary that failed over before passing it
+     * on, or its record expired. Such an outcome is not stored: the id may be issued again on this server, and the new
+     * query would find the lost one's answer. The status record and partial answer go either way: a status record
+     * beside an outcome would say the query is unfinished.
      */
     static final String FINISH = """
             local known = redis.call('DEL', KEYS[2])
-            redis.call('DEL', KEYS[3])
+            if ARGV[3] == '1' then
+              redis.call('DEL', KEYS[3])
+            end
             if known == 0 and redis.call('EXISTS', KEYS[1]) == 0 then
               return -1
             end

@@ -33,9 +33,18 @@ public interface WorkQueue {
     /**
      * Stores the outcome unless one exists, publishes it, and acknowledges and deletes the entry: in the same round
      * trip, or, with batched acknowledgements, together with other finished entries a moment later (the entry stays
-     * pending until then). Returns whether this outcome was the one stored (the first stored outcome wins).
+     * pending until then). Returns whether this outcome was the one stored (the first stored outcome wins). The query's
+     * partial answer, if it may have one, goes with it.
      */
-    boolean finish(Delivery delivery, Outcome outcome);
+    default boolean finish(Delivery delivery, Outcome outcome) {
+        return finish(delivery, outcome, true);
+    }
+
+    /**
+     * {@link #finish(Delivery, Outcome)}, told whether this delivery wrote a partial answer for streaming clients
+     * ({@code answerStreamed}): if it did not, and no earlier delivery or attempt could have, there is none to delete.
+     */
+    boolean finish(Delivery delivery, Outcome outcome, boolean answerStreamed);
 
     /**
      * Takes the query off the stream and schedules {@code next} (its next attempt) for {@code due}, in one round trip:

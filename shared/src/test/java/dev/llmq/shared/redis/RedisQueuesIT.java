@@ -107,16 +107,46 @@ class RedisQueuesIT {
 
         assertThat(results.lookup(query.id())).isInstanceOf(QueryLookup.InProgress.class);
         assertThat(workerA.begin(delivery, CLOCK.instant())).isEmpty();
-        assertThat(workerA.finish(delivery, answer(query.id(), "counted"))).isTrue();
+        assertThat(workerA.finish(delivery, answer(query.id(), "counted"), false))
+                .isTrue();
 
         Map<String, Long> calls = new java.util.HashMap<>(server.commandCalls());
         calls.remove("config|resetstat");
         calls.remove("ping");
-        // the finish script's EVAL runs DEL (the status record, whose existence says Redis knows the query), DEL
-        // (the partial answer), SET and PUBLISH; no ZREM: the tenant had no in-flight cap
+        // the finish script's EVAL runs DEL (the status record, whose existence says Redis knows the query), SET and
+        // PUBLISH; no DEL of a partial answer (none streamed in this first delivery's first attempt), no ZREM (the
+        // tenant had no in-flight cap)
         assertThat(calls)
-                .isEqualTo(Map.of("mget", 1L, "set", 2L, "eval", 1L, "publish", 1L, "del", 2L, "xack", 1L, "xdel", 1L));
+                .isEqualTo(Map.of("mget", 1L, "set", 2L, "eval", 1L, "publish", 1L, "del", 1L, "xack", 1L, "xdel", 1L));
         assertThat(results.lookup(query.id())).isInstanceOf(QueryLookup.Completed.class);
+    }
+
+    @Test
+    void aPartialAnswerGoesWithTheOutcomeWhoeverMayHaveStreamedIt() {
+        Query streamedHere = queue.submit("streamed by this delivery");
+        Query streamedByTheDead = queue.submit("streamed by a worker that died");
+        Query streamedByAnEarlierAttempt = queue.submit("streamed by a failed attempt");
+        List<Delivery> deliveries = workerA.read(3, Duration.ofMillis(100));
+        List.of(streamedHere, streamedByTheDead, streamedByAnEarlierAttempt)
+                .forEach(query -> redis().call("SET", RedisKeys.partialAnswerKey(query.id()), "Hel"));
+
+        workerA.finish(deliveries.get(0), answer(streamedHere.id(), "Hello"), true);
+        deliveries.subList(1, 3).forEach(delivery -> awaitIdle(delivery.entryId(), 200));
+        Delivery reclaimed = workerB.claimAbandoned(Duration.ofMillis(200), 10, Set.of()).stream()
+                .filter(delivery -> delivery.query().id().equals(streamedByTheDead.id()))
+                .findFirst()
+                .orElseThrow();
+        workerB.finish(reclaimed, answer(streamedByTheDead.id(), "Hello"), false);
+        Delivery secondAttempt = new Delivery(
+                deliveries.get(2).entryId(),
+                streamedByAnEarlierAttempt.nextAttempt(),
+                deliveries.get(2).deliveryCount());
+        workerB.finish(secondAttempt, answer(streamedByAnEarlierAttempt.id(), "Hello"), false);
+
+        assertThat(List.of(streamedHere, streamedByTheDead, streamedByAnEarlierAttempt))
+                .allSatisfy(query -> assertThat(redis().call("EXISTS", RedisKeys.partialAnswerKey(query.id())))
+                        .as("partial answer of %s", query.id())
+                        .isEqualTo(0L));
     }
 
     @Test
@@ -223,7 +253,8 @@ class RedisQueuesIT {
                         RedisKeys.statusKey(query.id()),
                         RedisKeys.partialAnswerKey(query.id()),
                         ProtocolJson.encode(outcome),
-                        "3600000");
+                        "3600000",
+                        "1");
 
         assertThat(workerA.begin(delivery, CLOCK.instant())).contains(ProtocolJson.encode(outcome));
         workerA.discard(delivery);

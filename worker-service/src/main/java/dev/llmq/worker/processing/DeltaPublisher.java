@@ -60,6 +60,11 @@ final class DeltaPublisher implements Consumer<String> {
         }
     }
 
+    /** Whether a round trip went out (or was tried): a partial answer may exist in Redis for this query. */
+    boolean published() {
+        return offset > 0;
+    }
+
     private void flush(long now) {
         lastFlush = now;
         String text = pending.toString();

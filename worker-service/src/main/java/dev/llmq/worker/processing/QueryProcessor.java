@@ -183,7 +183,8 @@ final class QueryProcessor {
                             started,
                             query.attempt(),
                             answered,
-                            new Outcome.Answered(answer.text(), answer.model(), answer.usage(), timing)));
+                            new Outcome.Answered(answer.text(), answer.model(), answer.usage(), timing)),
+                    publisher.published());
         } catch (LlmCallException ex) {
             if (!stoppedBy(delivery, cancelled, started)) {
                 afterFailure(delivery, route, ex, timingUntilNow(query, started));
@@ -335,8 +336,13 @@ final class QueryProcessor {
     }
 
     private void finish(Delivery delivery, Outcome outcome) {
+        // a failed or stopped call may have streamed part of its answer: its partial answer goes
+        finish(delivery, outcome, true);
+    }
+
+    private void finish(Delivery delivery, Outcome outcome, boolean answerStreamed) {
         persistently(outcome.id(), delivery, "store its outcome", () -> {
-            boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome));
+            boolean stored = tracing.store(outcome, () -> queue.finish(delivery, outcome, answerStreamed));
             if (stored) {
                 metrics.outcomeStored(outcome);
             }

@@ -64,6 +64,9 @@ class DeltaPublisherIT {
         assertThat(server.redis().call("EXISTS", RedisKeys.partialAnswerKey(new QueryId(1))))
                 .isEqualTo(0L);
         assertThat(commandCalls("append")).isZero();
+        assertThat(publisher.published())
+                .as("a partial answer to delete with the outcome")
+                .isFalse();
     }
 
     @Test
@@ -83,6 +86,9 @@ class DeltaPublisherIT {
 
         assertThat(partial(2)).isEqualTo("one two three four");
         assertThat(commandCalls("append")).isEqualTo(2);
+        assertThat(publisher.published())
+                .as("a partial answer to delete with the outcome")
+                .isTrue();
     }
 
     private String partial(long id) {
