@@ -27,11 +27,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The one-command run as a user starts it: the built standalone jar as its own process, with its embedded Redis and
- * the built-in simulator, driven over HTTP like the README's curl examples.
+ * the built-in simulator, driven over HTTP like the README's curl examples. Each test has its own ports and data
+ * folder, so they run side by side (a run's start-up is most of a test's time).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class StandaloneIT {
 
     private static final String SEED_PROMPT = "Hello, how can I assist you today?";
