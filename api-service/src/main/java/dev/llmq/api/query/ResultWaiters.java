@@ -65,8 +65,10 @@ public class ResultWaiters implements ResultNotifications.Listener, DisposableBe
     /**
      * The safety net under the notifications: every interval, the results of the waits parked at least that long are
      * read again (pipelined, {@value #RECHECK_CHUNK} keys a round trip), so a wait whose notification never arrived
-     * is answered within the interval instead of at the end of its wait. One of 20,000 waits in the benchmark missed
-     * its notification with no reconnect logged, cause not found.
+     * is answered within the interval instead of at the end of its wait. The misses the benchmarks saw (one in
+     * 10,000-20,000 waits, no reconnect logged) were Redisson's decoder dropping a message after a keep-alive reply,
+     * fixed by {@code RespFrameAligner}; the recheck stays for whatever else may lose one (a notification is fire and
+     * forget).
      */
     private void recheckUntilStopped() {
         while (!Thread.currentThread().isInterrupted()) {
