@@ -338,10 +338,10 @@ public final class RedisWorkQueue implements WorkQueue {
     }
 
     @Override
-    public void retryLater(Delivery delivery, Query next, Instant due) {
+    public boolean retryLater(Delivery delivery, Query next, Instant due) {
         RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.getScript(StringCodec.INSTANCE)
-                .evalAsync(
+        RFuture<Long> scheduled = batch.getScript(StringCodec.INSTANCE)
+                .<Long>evalAsync(
                         RScript.Mode.READ_WRITE,
                         Scripts.SCHEDULE_RETRY,
                         RScript.ReturnType.LONG,
@@ -355,6 +355,7 @@ public final class RedisWorkQueue implements WorkQueue {
         batch.<String>getBucket(RedisKeys.statusKey(next.id()), StringCodec.INSTANCE)
                 .setIfExistsAsync(StatusRecord.queuedAgain(next), resultTtl);
         batch.execute();
+        return scheduled.toCompletableFuture().join() == 1L;
     }
 
     @Override

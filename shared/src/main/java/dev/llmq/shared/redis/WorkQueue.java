@@ -50,9 +50,9 @@ public interface WorkQueue {
      * Takes the query off the stream and schedules {@code next} (its next attempt) for {@code due}, in one round trip:
      * a waiting retry holds no worker slot and survives any worker's crash. Only while this worker still owns the
      * entry, so it is safe to repeat after a failure: once the entry is off the stream or claimed by another worker,
-     * it schedules nothing.
+     * it schedules nothing. Returns whether this call scheduled it.
      */
-    void retryLater(Delivery delivery, Query next, Instant due);
+    boolean retryLater(Delivery delivery, Query next, Instant due);
 
     /** Moves retries due by {@code now} back onto the stream (at most {@code max}); returns how many. */
     int promoteDueRetries(Instant now, int max);

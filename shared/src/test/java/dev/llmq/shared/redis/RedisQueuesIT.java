@@ -380,11 +380,11 @@ class RedisQueuesIT {
         Query query = queue.submit("flaky");
         Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
         Instant due = CLOCK.instant();
-        workerA.retryLater(delivery, query.nextAttempt(), due);
+        assertThat(workerA.retryLater(delivery, query.nextAttempt(), due)).isTrue();
         assertThat(workerB.promoteDueRetries(due, 10)).isEqualTo(1);
 
         // the worker saw its first try fail (say the reply was lost) and tries again
-        workerA.retryLater(delivery, query.nextAttempt(), due);
+        assertThat(workerA.retryLater(delivery, query.nextAttempt(), due)).isFalse();
 
         assertThat(workerB.promoteDueRetries(due.plusSeconds(60), 10))
                 .as("nothing scheduled twice")
@@ -400,7 +400,8 @@ class RedisQueuesIT {
         Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
         Delivery reclaimed = workerB.claimAbandoned(Duration.ZERO, 10, Set.of()).getFirst();
 
-        workerA.retryLater(delivery, delivery.query().nextAttempt(), CLOCK.instant());
+        assertThat(workerA.retryLater(delivery, delivery.query().nextAttempt(), CLOCK.instant()))
+                .isFalse();
 
         assertThat(workerA.promoteDueRetries(CLOCK.instant().plusSeconds(60), 10))
                 .isZero();

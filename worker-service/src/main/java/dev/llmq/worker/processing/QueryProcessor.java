@@ -360,7 +360,15 @@ final class QueryProcessor {
      * Redis is unreachable would be redelivered as the same attempt, and the LLM called more often than allowed.
      */
     private void retryLater(Delivery delivery, Query next, Instant due) {
-        persistently(next.id(), delivery, "schedule its retry", () -> queue.retryLater(delivery, next, due));
+        persistently(next.id(), delivery, "schedule its retry", () -> {
+            if (!queue.retryLater(delivery, next, due)) {
+                log.info(
+                        "query={} entry={} retry not scheduled: the entry is no longer this worker's (claimed by another"
+                                + " worker, or scheduled by an earlier try whose reply was lost)",
+                        next.id(),
+                        delivery.entryId());
+            }
+        });
     }
 
     /**
