@@ -69,20 +69,22 @@ public final class RedisAudit {
                 String entry = (String) ((List<?>) pending).getFirst();
                 for (Object found : (List<?>) redis.call("XRANGE", stream, entry, entry)) {
                     List<?> fields = (List<?>) ((List<?>) found).get(1);
-                    Matcher id = QUERY_ID.matcher((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1));
-                    if (id.find()) {
-                        ids.add(Long.parseLong(id.group(1)));
-                    }
+                    addQueryId((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1), ids);
                 }
             }
         }
         for (Object retry : (List<?>) redis.call("ZRANGE", RedisKeys.RETRY_SET, "0", "-1")) {
-            Matcher id = QUERY_ID.matcher((String) retry);
-            if (id.find()) {
-                ids.add(Long.parseLong(id.group(1)));
-            }
+            addQueryId((String) retry, ids);
         }
         return ids;
+    }
+
+    /** Adds the id of the query in {@code queryJson} (an entry's query field, a retry set member), if it has one. */
+    private static void addQueryId(String queryJson, Set<Long> ids) {
+        Matcher id = QUERY_ID.matcher(queryJson);
+        if (id.find()) {
+            ids.add(Long.parseLong(id.group(1)));
+        }
     }
 
     /**
