@@ -8,12 +8,16 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Creating, reading, listing and cancelling a tenant's batches; the lines' work is left to {@link BatchRunner}. */
 @Component
 class Batches {
+
+    private static final Logger log = LoggerFactory.getLogger(Batches.class);
 
     static final String COMPLETION_WINDOW = "24h";
 
@@ -41,7 +45,8 @@ class Batches {
 
     /**
      * Checks every line of the input file: a bad file makes a {@code failed} batch with nothing enqueued; a good one
-     * is recorded first, then its lines are enqueued (resumed by any replica if this one dies on the way).
+     * is recorded first, then its lines are enqueued (resumed by any replica if this one dies or Redis fails on the
+     * way: the batch is answered as created either way).
      */
     BatchRecord create(TenantId tenant, CreateBatchRequest request) {
         request.validate();
@@ -67,7 +72,18 @@ class Batches {
                 fields.put("total", Integer.toString(valid.lines().size()));
                 fields.putAll(BatchRecord.transition(BatchStatus.IN_PROGRESS, seconds));
                 store.createBatch(tenant, id, now, fields, true, properties.batchTtl());
-                runner.submit(new BatchRecord(tenant, id, fields), valid.lines());
+                try {
+                    runner.submit(new BatchRecord(tenant, id, fields), valid.lines());
+                } catch (RuntimeException ex) {
+                    // the batch is stored (and confirmed, if asked): answered as created, its lines left to the sweep
+                    // of any replica; a 503 now would make the client create it a second time
+                    log.warn(
+                            "batch={} tenant={} created, its lines' submission failed and is left to the sweep: {}",
+                            id,
+                            tenant,
+                            ex.toString());
+                    return new BatchRecord(tenant, id, fields);
+                }
             }
             case BatchInput.Invalid invalid -> {
                 fields.put("total", "0");

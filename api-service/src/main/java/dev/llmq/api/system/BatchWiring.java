@@ -22,13 +22,19 @@ class BatchWiring {
             Clock clock,
             ApiProperties api,
             BatchProperties batches,
+            RedisProperties redisProperties,
             RedisCommandMetrics timing,
             Tracer tracer) {
         // lines carry the trace context of the span that enqueues them: the batch request, or none for a resumed one
         return TimedRedis.timed(
                 BatchStore.class,
                 new RedisBatchStore(
-                        redis, clock, api.resultTtl(), batches.batchTtl(), TracedQueryQueue.currentTrace(tracer)),
+                        redis,
+                        clock,
+                        api.resultTtl(),
+                        batches.batchTtl(),
+                        TracedQueryQueue.currentTrace(tracer),
+                        redisProperties.confirmation()),
                 "batches",
                 timing);
     }

@@ -1,6 +1,7 @@
 package dev.llmq.api.system;
 
 import dev.llmq.shared.redis.RedisEnvironment;
+import dev.llmq.shared.redis.ReplicaConfirmation;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * (see {@link RedisEnvironment}); plus {@code LLMQ_REDIS_COMMAND_TIMEOUT} (a lost Redis makes requests fail with 503
  * after about this long), {@code LLMQ_REDIS_POOL_SIZE} (per primary) and {@code LLMQ_REDIS_CONFIRM_REPLICAS}: how many
  * replicas must confirm a submission's writes within the command timeout before it is accepted (0: none; see {@code
- * RedisQueryQueue}).
+ * RedisQueryQueue}): queries, uploaded files, batches and their lines.
  */
 @ConfigurationProperties("llmq.redis")
 public record RedisProperties(
@@ -29,6 +30,11 @@ public record RedisProperties(
         @Nullable Boolean tls,
         @Nullable Integer database,
         @DefaultValue("0") int confirmReplicas) {
+
+    /** How many replicas confirm a submission, and for how long it waits for them: the command timeout. */
+    public ReplicaConfirmation confirmation() {
+        return new ReplicaConfirmation(confirmReplicas, commandTimeout);
+    }
 
     /** The settings as given, to be checked against each other when the client is built. */
     RedisEnvironment environment() {

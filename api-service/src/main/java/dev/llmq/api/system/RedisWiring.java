@@ -55,8 +55,7 @@ class RedisWiring {
                 clock,
                 properties.resultTtl(),
                 TracedQueryQueue.currentTrace(tracer),
-                redisProperties.confirmReplicas(),
-                redisProperties.commandTimeout());
+                redisProperties.confirmation());
         // counted outside the send span, which covers the timed Redis work
         return new CountingQueryQueue(
                 new TracedQueryQueue(TimedRedis.timed(QueryQueue.class, queue, "query_queue", timing), tracer), meters);

@@ -13,11 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
@@ -33,6 +35,12 @@ import org.redisson.client.codec.StringCodec;
  * pipelined chunks: one {@code INCRBY} reserves the chunk's ids, then one pipeline runs the queue's enqueue-once script
  * per line with an idempotency key derived from {@code batchId:line}, so a resumed submission never duplicates a line.
  * Each line's query carries the trace context current when it is enqueued, if any.
+ *
+ * <p>With replica confirmation asked for, what the api answers {@code 200} for is written through {@code WAIT}: an
+ * uploaded file, a batch's record and listings, and each chunk of lines (its ids' increment, statuses and entries)
+ * before the chunk is recorded as submitted. A chunk no replica confirmed in time fails with {@link
+ * ReplicaConfirmationException} and is submitted again, without duplicates, when the batch is resumed. On a Redis
+ * Cluster each primary's writes go in a pipeline of their own, so that each {@code WAIT} answers for one primary.
  */
 public final class RedisBatchStore implements BatchStore {
 
@@ -71,6 +79,7 @@ public final class RedisBatchStore implements BatchStore {
     private final Duration batchTtl;
     private final boolean oneServer;
     private final Supplier<@Nullable TraceParent> currentTrace;
+    private final ReplicaConfirmation confirmation;
 
     /** {@code statusTtl} as for the query queue (the result TTL); {@code batchTtl} bounds every batch key. */
     public RedisBatchStore(RedissonClient redis, Clock clock, Duration statusTtl, Duration batchTtl) {
@@ -84,7 +93,19 @@ public final class RedisBatchStore implements BatchStore {
             Duration statusTtl,
             Duration batchTtl,
             Supplier<@Nullable TraceParent> currentTrace) {
+        this(redis, clock, statusTtl, batchTtl, currentTrace, ReplicaConfirmation.NONE);
+    }
+
+    /** Like the other constructors; {@code confirmation}: how many replicas confirm each write the api answers for. */
+    public RedisBatchStore(
+            RedissonClient redis,
+            Clock clock,
+            Duration statusTtl,
+            Duration batchTtl,
+            Supplier<@Nullable TraceParent> currentTrace,
+            ReplicaConfirmation confirmation) {
         this.redis = redis;
+        this.confirmation = confirmation;
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.batchTtl = batchTtl;
@@ -100,14 +121,18 @@ public final class RedisBatchStore implements BatchStore {
             Map<String, String> meta,
             byte[] content,
             Duration ttl) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.getBucket(RedisKeys.fileContentKey(tenant, fileId), ByteArrayCodec.INSTANCE)
-                .setAsync(content, ttl);
-        var hash = batch.<String, String>getMap(RedisKeys.fileKey(tenant, fileId), StringCodec.INSTANCE);
-        hash.putAllAsync(meta);
-        hash.expireAsync(ttl);
-        list(batch, RedisKeys.tenantFilesKey(tenant), createdAtMillis, fileId, ttl);
-        batch.execute();
+        writeConfirmed(
+                "file " + fileId,
+                List.of(
+                        batch -> {
+                            batch.getBucket(RedisKeys.fileContentKey(tenant, fileId), ByteArrayCodec.INSTANCE)
+                                    .setAsync(content, ttl);
+                            var hash = batch.<String, String>getMap(
+                                    RedisKeys.fileKey(tenant, fileId), StringCodec.INSTANCE);
+                            hash.putAllAsync(meta);
+                            hash.expireAsync(ttl);
+                        },
+                        batch -> list(batch, RedisKeys.tenantFilesKey(tenant), createdAtMillis, fileId, ttl)));
     }
 
     @Override
@@ -149,15 +174,38 @@ public final class RedisBatchStore implements BatchStore {
             Map<String, String> fields,
             boolean active,
             Duration ttl) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        var hash = batch.<String, String>getMap(RedisKeys.batchKey(tenant, batchId), StringCodec.INSTANCE);
-        hash.putAllAsync(fields);
-        hash.expireAsync(ttl);
-        list(batch, RedisKeys.tenantBatchesKey(tenant), createdAtMillis, batchId, ttl);
+        List<Consumer<RBatch>> writes = new ArrayList<>();
+        writes.add(batch -> {
+            var hash = batch.<String, String>getMap(RedisKeys.batchKey(tenant, batchId), StringCodec.INSTANCE);
+            hash.putAllAsync(fields);
+            hash.expireAsync(ttl);
+        });
+        writes.add(batch -> list(batch, RedisKeys.tenantBatchesKey(tenant), createdAtMillis, batchId, ttl));
         if (active) {
-            list(batch, RedisKeys.ACTIVE_BATCHES, createdAtMillis, new BatchRef(tenant, batchId).member(), ttl);
+            writes.add(batch -> list(
+                    batch, RedisKeys.ACTIVE_BATCHES, createdAtMillis, new BatchRef(tenant, batchId).member(), ttl));
         }
-        batch.execute();
+        writeConfirmed("batch " + batchId, writes);
+    }
+
+    /**
+     * Runs {@code writes}, each to keys of one slot, confirmed by replicas if asked: in one pipeline on one server, in
+     * a pipeline each on a cluster (their primaries may differ).
+     */
+    private void writeConfirmed(String what, List<Consumer<RBatch>> writes) {
+        if (oneServer || !confirmation.asked()) {
+            RBatch batch = confirmation.pipeline(redis);
+            for (Consumer<RBatch> write : writes) {
+                write.accept(batch);
+            }
+            confirmation.execute(batch, what);
+            return;
+        }
+        for (Consumer<RBatch> write : writes) {
+            RBatch batch = confirmation.pipeline(redis);
+            write.accept(batch);
+            confirmation.execute(batch, what);
+        }
     }
 
     @Override
@@ -227,12 +275,14 @@ public final class RedisBatchStore implements BatchStore {
     @Override
     public List<QueryId> submitLines(
             BatchRef ref, int firstLine, List<Line> requests, Submission submission, Duration window) {
-        long last = redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).addAndGet(requests.size());
+        long last = reserveIds(requests.size(), ref);
         long first = last - requests.size() + 1;
         Instant now = clock.instant();
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        // on a cluster statuses and stream live on different primaries: statuses first, as RedisQueryQueue does
-        RBatch statuses = oneServer ? batch : redis.createBatch(BatchOptions.defaults());
+        RBatch batch = confirmation.pipeline(redis);
+        if (oneServer && confirmation.asked()) {
+            // the increment may have run on a primary that failed over since: this pipeline's WAIT confirms both
+            Scripts.raiseIdCounter(batch.getScript(StringCodec.INSTANCE), new QueryId(last));
+        }
         List<Query> queries = new ArrayList<>();
         List<RFuture<String>> earlier = new ArrayList<>();
         TraceParent trace = currentTrace.get();
@@ -241,7 +291,9 @@ public final class RedisBatchStore implements BatchStore {
                             new QueryId(first + i), requests.get(i).request(), now, submission)
                     .withTraceParent(trace);
             queries.add(query);
-            RedisQueryQueue.writeQueuedStatus(statuses, query, statusTtl);
+            if (oneServer) {
+                RedisQueryQueue.writeQueuedStatus(batch, query, statusTtl);
+            }
             earlier.add(batch.getScript(StringCodec.INSTANCE)
                     .evalAsync(
                             RScript.Mode.READ_WRITE,
@@ -255,11 +307,40 @@ public final class RedisBatchStore implements BatchStore {
                             RedisKeys.QUERY_FIELD,
                             ProtocolJson.encode(query)));
         }
+        String what = "batch " + ref.batchId() + "'s lines " + firstLine + "-" + (firstLine + requests.size() - 1);
         if (!oneServer) {
-            statuses.execute();
+            // on a cluster statuses and stream live on different primaries: statuses first, as RedisQueryQueue does
+            writeStatuses(queries, what);
         }
-        batch.execute();
+        confirmation.execute(batch, what);
         return record(ref, firstLine, requests, queries, earlier);
+    }
+
+    /**
+     * {@code INCRBY} of the id counter for {@code count} ids; returns the last. On a cluster with confirmation asked,
+     * confirmed on its own (an increment lost in a failover would issue the ids again); on one server the lines'
+     * pipeline confirms it.
+     */
+    private long reserveIds(int count, BatchRef ref) {
+        if (oneServer || !confirmation.asked()) {
+            return redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).addAndGet(count);
+        }
+        RBatch batch = confirmation.pipeline(redis);
+        var last = batch.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).addAndGetAsync(count);
+        confirmation.execute(batch, "batch " + ref.batchId() + "'s id counter increment");
+        return last.toCompletableFuture().join();
+    }
+
+    /** On a cluster: the statuses, one pipeline per primary holding some when confirmation is asked, else one. */
+    private void writeStatuses(List<Query> queries, String what) {
+        Collection<List<Query>> groups = confirmation.asked()
+                ? ClusterShards.group(redis, queries, query -> RedisKeys.statusKey(query.id()))
+                : List.of(queries);
+        for (List<Query> group : groups) {
+            RBatch statuses = confirmation.pipeline(redis);
+            group.forEach(query -> RedisQueryQueue.writeQueuedStatus(statuses, query, statusTtl));
+            confirmation.execute(statuses, what + " (statuses)");
+        }
     }
 
     /** Records line to query id (an earlier submission's id where there was one), and drops unused statuses. */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
-import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -36,8 +35,7 @@ public final class RedisQueryQueue implements QueryQueue {
     private final Duration statusTtl;
     private final boolean oneServer;
     private final Supplier<@Nullable TraceParent> currentTrace;
-    private final int confirmReplicas;
-    private final Duration confirmWithin;
+    private final ReplicaConfirmation confirmation;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
@@ -47,50 +45,35 @@ public final class RedisQueryQueue implements QueryQueue {
     /** Like the other constructor; {@code currentTrace} gives the trace context to enqueue each query in (or null). */
     public RedisQueryQueue(
             RedissonClient redis, Clock clock, Duration statusTtl, Supplier<@Nullable TraceParent> currentTrace) {
-        this(redis, clock, statusTtl, currentTrace, 0, Duration.ZERO);
+        this(redis, clock, statusTtl, currentTrace, ReplicaConfirmation.NONE);
     }
 
     /**
-     * With {@code confirmReplicas} above zero, a submission is accepted only once that many replicas of each primary it
-     * wrote to confirm its writes, the id's increment included ({@code WAIT}, up to {@code confirmWithin} each);
-     * otherwise it fails with {@link ReplicaConfirmationException}. A query accepted so survives a failover; without,
-     * one accepted in a failover's last moments may be lost with the old primary, and its id issued again.
+     * With {@code confirmation} asked for, a submission is accepted only once that many replicas of each primary it
+     * wrote to confirm its writes, the id's increment included ({@code WAIT}, up to its time each); otherwise it fails
+     * with {@link ReplicaConfirmationException}. A query accepted so survives a failover; without, one accepted in a
+     * failover's last moments may be lost with the old primary, and its id issued again.
      */
     public RedisQueryQueue(
             RedissonClient redis,
             Clock clock,
             Duration statusTtl,
             Supplier<@Nullable TraceParent> currentTrace,
-            int confirmReplicas,
-            Duration confirmWithin) {
-        if (confirmReplicas < 0) {
-            throw new IllegalArgumentException(
-                    "replicas to confirm a submission must not be negative: " + confirmReplicas);
-        }
+            ReplicaConfirmation confirmation) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.oneServer = !redis.getConfig().isClusterConfig();
         this.currentTrace = currentTrace;
-        this.confirmReplicas = confirmReplicas;
-        this.confirmWithin = confirmWithin;
+        this.confirmation = confirmation;
     }
 
-    /** A pipeline whose writes, with confirmation asked for, are confirmed by replicas when it runs. */
     private RBatch pipeline() {
-        return redis.createBatch(
-                confirmReplicas == 0
-                        ? BatchOptions.defaults()
-                        : BatchOptions.defaults().sync(confirmReplicas, confirmWithin));
+        return confirmation.pipeline(redis);
     }
 
-    /** Runs {@code batch}, which wrote to one primary, and checks its replicas confirmed the writes if asked to. */
     private void executeConfirmed(RBatch batch, String what) {
-        BatchResult<?> result = batch.execute();
-        if (confirmReplicas > 0 && result.getSyncedSlaves() < confirmReplicas) {
-            throw new ReplicaConfirmationException(what + " was written on the primary, but " + result.getSyncedSlaves()
-                    + " of " + confirmReplicas + " replicas confirmed it within " + confirmWithin);
-        }
+        confirmation.execute(batch, what);
     }
 
     @Override
@@ -180,7 +163,7 @@ public final class RedisQueryQueue implements QueryQueue {
      * with it, one wait for both.
      */
     private QueryId issueId() {
-        if (confirmReplicas == 0 || oneServer) {
+        if (!confirmation.asked() || oneServer) {
             return new QueryId(redis.getAtomicLong(RedisKeys.QUERY_ID_COUNTER).incrementAndGet());
         }
         RBatch batch = pipeline();
@@ -195,7 +178,7 @@ public final class RedisQueryQueue implements QueryQueue {
      */
     private RBatch statusThen(Query query) {
         RBatch batch = pipeline();
-        if (oneServer && confirmReplicas > 0) {
+        if (oneServer && confirmation.asked()) {
             Scripts.raiseIdCounter(batch.getScript(StringCodec.INSTANCE), query.id());
         }
         writeStatus(batch, query);

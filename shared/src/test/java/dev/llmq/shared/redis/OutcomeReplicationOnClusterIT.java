@@ -1,8 +1,13 @@
 package dev.llmq.shared.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryRequest;
+import dev.llmq.shared.query.Submission;
+import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.testing.Outcomes;
 import dev.llmq.shared.testing.RedisCli;
 import dev.llmq.shared.testing.RedisClusterExtension;
@@ -10,7 +15,9 @@ import dev.llmq.shared.testing.TestRedisCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +30,8 @@ import org.redisson.api.RedissonClient;
 /**
  * On a Redis Cluster whose primaries have replicas, a worker acknowledges a query's entry only once a replica has the
  * outcome: the entry and the outcome live on different primaries, and an outcome its primary never passed on is lost
- * in a failover while the acknowledgement, on another primary, would stand.
+ * in a failover while the acknowledgement, on another primary, would stand. A batch's lines submitted with
+ * confirmation asked for are on the replica of every primary they were written to.
  */
 class OutcomeReplicationOnClusterIT {
 
@@ -107,6 +115,81 @@ class OutcomeReplicationOnClusterIT {
                         .isPresent());
         other.discard(claimed.getFirst());
         assertThat(pending()).isZero();
+    }
+
+    @Test
+    void slotsAreTheOnesTheClusterComputes() {
+        for (String key : List.of(
+                "a",
+                RedisKeys.QUERY_STREAM,
+                RedisKeys.QUERY_ID_COUNTER,
+                RedisKeys.statusKey(new QueryId(12345)),
+                "foo{}{bar}",
+                "foo{{bar}}zap",
+                "{user1000}.following",
+                "{}",
+                "caf\u00e9 {\u00fcber}")) {
+            assertThat((long) ClusterShards.slotOf(key)).as(key).isEqualTo(cluster.call("CLUSTER", "KEYSLOT", key));
+        }
+    }
+
+    @Test
+    void aConfirmedBatchsLinesAreOnTheReplicaOfEveryPrimaryTheyWereWrittenTo() {
+        RedisBatchStore store = new RedisBatchStore(
+                client, Clock.systemUTC(), TTL, TTL, () -> null, new ReplicaConfirmation(1, Duration.ofSeconds(10)));
+        TenantId tenant = new TenantId("confirmed");
+        BatchStore.BatchRef ref = new BatchStore.BatchRef(tenant, "batch-confirmed");
+        store.createBatch(tenant, ref.batchId(), System.currentTimeMillis(), Map.of("submitted_lines", "0"), true, TTL);
+
+        List<QueryId> ids = store.submitLines(ref, 0, lines(12), Submission.of(tenant), TTL);
+
+        assertThat(ids.stream()
+                        .map(id -> cluster.primaryOf(RedisKeys.statusKey(id)))
+                        .distinct())
+                .as("statuses spread over the primaries")
+                .hasSize(cluster.primaries().size());
+        for (QueryId id : ids) {
+            String replica = cluster.replicasOf(cluster.primaryOf(RedisKeys.statusKey(id)))
+                    .getFirst();
+            assertThat(readOnReplica(replica, RedisKeys.statusKey(id)))
+                    .as("status of " + id)
+                    .contains("queued");
+        }
+    }
+
+    @Test
+    void aBatchsLinesAreRefusedWhenOnePrimarysReplicaDoesNotConfirm() throws Exception {
+        RedisBatchStore store = new RedisBatchStore(
+                client, Clock.systemUTC(), TTL, TTL, () -> null, new ReplicaConfirmation(1, Duration.ofMillis(800)));
+        TenantId tenant = new TenantId("held-up");
+        BatchStore.BatchRef ref = new BatchStore.BatchRef(tenant, "batch-held-up");
+        store.createBatch(tenant, ref.batchId(), System.currentTimeMillis(), Map.of("submitted_lines", "0"), true, TTL);
+        // one replica of three held up: the other two confirming their primaries' statuses must not count for it
+        String streamPrimary = cluster.primaryOf(RedisKeys.QUERY_STREAM);
+        String heldUp = cluster.replicasOf(cluster.primaries().stream()
+                        .filter(primary -> !primary.equals(streamPrimary))
+                        .findFirst()
+                        .orElseThrow())
+                .getFirst();
+
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> cluster.callOn(heldUp, "DEBUG", "SLEEP", "2"));
+        Thread.sleep(200);
+        assertThatThrownBy(() -> store.submitLines(ref, 0, lines(12), Submission.of(tenant), TTL))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("(statuses)");
+        asleep.join();
+
+        assertThat(store.batch(tenant, ref.batchId()))
+                .hasValueSatisfying(fields -> assertThat(fields).containsEntry("submitted_lines", "0"));
+    }
+
+    private static List<BatchStore.Line> lines(int n) {
+        List<BatchStore.Line> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add(new BatchStore.Line("line-" + i, QueryRequest.ofPrompt("line " + i)));
+        }
+        return lines;
     }
 
     private static Delivery only(Query query) {

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.QueryRequest;
+import dev.llmq.shared.query.Submission;
+import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.testing.RedisSentinelExtension;
 import dev.llmq.shared.testing.TestRedisSentinel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +24,7 @@ import org.redisson.api.RedissonClient;
 
 /**
  * A submission asked to be confirmed by a replica is accepted only once the replica has its id, status and entry: a
- * failover right after cannot lose it nor issue its id again.
+ * failover right after cannot lose it nor issue its id again. The same holds for a batch's file, record and lines.
  */
 class SubmissionConfirmationIT {
 
@@ -32,12 +39,21 @@ class SubmissionConfirmationIT {
     /** Waits longer for the replica: a loaded machine (test JVMs side by side) can take over 500 ms to confirm. */
     private static RedisQueryQueue patient;
 
+    private static RedisBatchStore confirmedBatches;
+    private static RedisBatchStore patientBatches;
+
     @BeforeAll
     static void connect() {
         redis = server.redis();
         client = redis.connect("test-confirmation");
-        confirmed = new RedisQueryQueue(client, Clock.systemUTC(), TTL, () -> null, 1, Duration.ofMillis(500));
-        patient = new RedisQueryQueue(client, Clock.systemUTC(), TTL, () -> null, 1, Duration.ofSeconds(10));
+        confirmed = new RedisQueryQueue(
+                client, Clock.systemUTC(), TTL, () -> null, new ReplicaConfirmation(1, Duration.ofMillis(500)));
+        patient = new RedisQueryQueue(
+                client, Clock.systemUTC(), TTL, () -> null, new ReplicaConfirmation(1, Duration.ofSeconds(10)));
+        confirmedBatches = new RedisBatchStore(
+                client, Clock.systemUTC(), TTL, TTL, () -> null, new ReplicaConfirmation(1, Duration.ofMillis(500)));
+        patientBatches = new RedisBatchStore(
+                client, Clock.systemUTC(), TTL, TTL, () -> null, new ReplicaConfirmation(1, Duration.ofSeconds(10)));
     }
 
     @AfterAll
@@ -69,5 +85,96 @@ class SubmissionConfirmationIT {
                 .isInstanceOf(ReplicaConfirmationException.class)
                 .hasMessageContaining("0 of 1 replicas confirmed it");
         asleep.join();
+    }
+
+    @Test
+    void aBatchsFileRecordAndLinesAreOnTheReplicaOnceStored() {
+        TenantId tenant = new TenantId("batch-kept");
+        BatchStore.BatchRef ref = new BatchStore.BatchRef(tenant, "batch-kept-1");
+
+        patientBatches.saveFile(
+                tenant,
+                "file-kept",
+                System.currentTimeMillis(),
+                Map.of("purpose", "batch"),
+                new byte[] {'{', '}'},
+                TTL);
+        patientBatches.createBatch(
+                tenant, ref.batchId(), System.currentTimeMillis(), Map.of("status", "in_progress"), true, TTL);
+        List<QueryId> ids = patientBatches.submitLines(ref, 0, lines("first", "second"), Submission.of(tenant), TTL);
+
+        assertThat(redis.callOnReplica("EXISTS", RedisKeys.fileKey(tenant, "file-kept")))
+                .isEqualTo(1L);
+        assertThat(redis.callOnReplica("EXISTS", RedisKeys.fileContentKey(tenant, "file-kept")))
+                .isEqualTo(1L);
+        assertThat(redis.callOnReplica("ZSCORE", RedisKeys.ACTIVE_BATCHES, ref.member()))
+                .isNotNull();
+        assertThat(redis.callOnReplica("GET", RedisKeys.QUERY_ID_COUNTER))
+                .isEqualTo(Long.toString(ids.getLast().value()));
+        for (QueryId id : ids) {
+            assertThat(redis.callOnReplica("EXISTS", RedisKeys.statusKey(id))).isEqualTo(1L);
+        }
+        assertThat(redis.callOnReplica("XRANGE", RedisKeys.QUERY_STREAM, "-", "+")
+                        .toString())
+                .contains("first", "second");
+    }
+
+    @Test
+    void aChunkOfLinesNoReplicaConfirmedIsNotRecordedAndIsEnqueuedOnceWhenResumed() throws Exception {
+        TenantId tenant = new TenantId("batch-resumed");
+        BatchStore.BatchRef ref = new BatchStore.BatchRef(tenant, "batch-resumed-1");
+        patientBatches.createBatch(
+                tenant, ref.batchId(), System.currentTimeMillis(), Map.of("submitted_lines", "0"), true, TTL);
+        List<BatchStore.Line> lines = lines("third", "fourth", "fifth");
+
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> redis.callOnReplica("DEBUG", "SLEEP", "1.5"));
+        Thread.sleep(200);
+        assertThatThrownBy(() -> confirmedBatches.submitLines(ref, 0, lines, Submission.of(tenant), TTL))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("batch-resumed-1's lines 0-2")
+                .hasMessageContaining("0 of 1 replicas confirmed it");
+        asleep.join();
+        assertThat(patientBatches.batch(tenant, ref.batchId()))
+                .hasValueSatisfying(fields -> assertThat(fields).containsEntry("submitted_lines", "0"));
+
+        List<QueryId> ids = patientBatches.submitLines(ref, 0, lines, Submission.of(tenant), TTL);
+
+        assertThat(patientBatches.batch(tenant, ref.batchId()))
+                .hasValueSatisfying(fields -> assertThat(fields).containsEntry("submitted_lines", "3"));
+        String entries =
+                redis.callOnReplica("XRANGE", RedisKeys.QUERY_STREAM, "-", "+").toString();
+        for (String prompt : List.of("third", "fourth", "fifth")) {
+            assertThat(entries.split(prompt, -1)).as("entries for " + prompt).hasSize(2);
+        }
+        for (QueryId id : ids) {
+            assertThat(redis.callOnReplica("EXISTS", RedisKeys.statusKey(id))).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aBatchNoReplicaConfirmedInTimeIsNotCreated() throws Exception {
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> redis.callOnReplica("DEBUG", "SLEEP", "1.5"));
+        Thread.sleep(200);
+
+        assertThatThrownBy(() -> confirmedBatches.createBatch(
+                        new TenantId("batch-refused"),
+                        "batch-refused-1",
+                        System.currentTimeMillis(),
+                        Map.of(),
+                        true,
+                        TTL))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("batch batch-refused-1 was written on the primary");
+        asleep.join();
+    }
+
+    private static List<BatchStore.Line> lines(String... prompts) {
+        List<BatchStore.Line> lines = new ArrayList<>();
+        for (String prompt : prompts) {
+            lines.add(new BatchStore.Line("line-" + prompt, QueryRequest.ofPrompt(prompt)));
+        }
+        return lines;
     }
 }
