@@ -339,9 +339,8 @@ public final class RedisWorkQueue implements WorkQueue {
 
     @Override
     public boolean retryLater(Delivery delivery, Query next, Instant due) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        RFuture<Long> scheduled = batch.getScript(StringCodec.INSTANCE)
-                .<Long>evalAsync(
+        Long scheduled = redis.getScript(StringCodec.INSTANCE)
+                .eval(
                         RScript.Mode.READ_WRITE,
                         Scripts.SCHEDULE_RETRY,
                         RScript.ReturnType.LONG,
@@ -351,11 +350,15 @@ public final class RedisWorkQueue implements WorkQueue {
                         EntryIds.idOf(delivery.entryId()).toString(),
                         Long.toString(due.toEpochMilli()),
                         ProtocolJson.encode(next));
-        // a query waiting for its retry shows as queued again (if its status record still exists)
-        batch.<String>getBucket(RedisKeys.statusKey(next.id()), StringCodec.INSTANCE)
-                .setIfExistsAsync(StatusRecord.queuedAgain(next), resultTtl);
-        batch.execute();
-        return scheduled.toCompletableFuture().join() == 1L;
+        if (scheduled == null || scheduled != 1L) {
+            // the entry is no longer this worker's: whoever holds it now keeps the status it gave
+            return false;
+        }
+        // a query waiting for its retry shows as queued again (if its status record still exists); a second round
+        // trip on this path only, so that a worker whose entry was reclaimed does not overwrite its new owner's status
+        redis.<String>getBucket(RedisKeys.statusKey(next.id()), StringCodec.INSTANCE)
+                .setIfExists(StatusRecord.queuedAgain(next), resultTtl);
+        return true;
     }
 
     @Override

@@ -47,10 +47,11 @@ public interface WorkQueue {
     boolean finish(Delivery delivery, Outcome outcome, boolean answerStreamed);
 
     /**
-     * Takes the query off the stream and schedules {@code next} (its next attempt) for {@code due}, in one round trip:
+     * Takes the query off the stream and schedules {@code next} (its next attempt) for {@code due}, in one atomic step:
      * a waiting retry holds no worker slot and survives any worker's crash. Only while this worker still owns the
      * entry, so it is safe to repeat after a failure: once the entry is off the stream or claimed by another worker,
-     * it schedules nothing. Returns whether this call scheduled it.
+     * it schedules nothing and leaves the query's status as its new owner set it. Once scheduled, the status says
+     * queued again. Returns whether this call scheduled it.
      */
     boolean retryLater(Delivery delivery, Query next, Instant due);
 

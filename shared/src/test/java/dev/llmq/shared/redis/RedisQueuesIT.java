@@ -395,10 +395,11 @@ class RedisQueuesIT {
     }
 
     @Test
-    void aWorkerWhoseEntryWasReclaimedMeanwhileSchedulesNoRetry() {
-        queue.submit("slow to fail");
+    void aWorkerWhoseEntryWasReclaimedMeanwhileSchedulesNoRetryNorMarksItQueued() {
+        Query query = queue.submit("slow to fail");
         Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
         Delivery reclaimed = workerB.claimAbandoned(Duration.ZERO, 10, Set.of()).getFirst();
+        assertThat(workerB.begin(reclaimed, CLOCK.instant())).isEmpty();
 
         assertThat(workerA.retryLater(delivery, delivery.query().nextAttempt(), CLOCK.instant()))
                 .isFalse();
@@ -409,6 +410,9 @@ class RedisQueuesIT {
                 .as("the entry stays with the worker that reclaimed it")
                 .isEqualTo(1);
         assertThat(reclaimed.entryId()).isEqualTo(delivery.entryId());
+        assertThat(redis().call("GET", RedisKeys.statusKey(query.id())).toString())
+                .as("the status its new owner gave it")
+                .contains("\"status\":\"running\"");
     }
 
     @Test
