@@ -104,6 +104,20 @@ class RequestLogIT {
 
     @Test
     void logsAClientThatGivesUpDuringAStallAsDisconnected() {
+        // the JVM's first SDK request loads most of the SDK: it could take longer than the 300 ms below before
+        // reaching the simulator, so a patient client makes one first
+        OpenAIClient patient = SimulatorClients.openAi(port);
+        try {
+            patient.chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model("gpt-4o")
+                            .addUserMessage("warm-up")
+                            .build());
+        } finally {
+            patient.close();
+        }
+        clearLog();
         OpenAIClient client = SimulatorClients.openAi(port, Duration.ofMillis(300));
         try {
             ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
