@@ -46,11 +46,15 @@ final class HeapSampler implements AutoCloseable {
         }
     }
 
-    /** Used heap in one line of {@code jstat -gc}: S0U + S1U + EU + OU, in kilobytes. */
+    /**
+     * Used heap in one line of {@code jstat -gc}: S0U + S1U + EU + OU, in kilobytes. A collector without some of these
+     * spaces prints {@code -} for them (ZGC has no survivor spaces): nothing used there.
+     */
     private static long usedKilobytes(String[] names, String[] values) {
         double used = 0;
         for (int i = 0; i < names.length; i++) {
-            if (names[i].equals("S0U") || names[i].equals("S1U") || names[i].equals("EU") || names[i].equals("OU")) {
+            if ((names[i].equals("S0U") || names[i].equals("S1U") || names[i].equals("EU") || names[i].equals("OU"))
+                    && !values[i].equals("-")) {
                 used += Double.parseDouble(values[i]);
             }
         }

@@ -3,6 +3,7 @@ package dev.llmq.api.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.redis.Begun;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.Outcomes;
@@ -119,7 +120,7 @@ class QueryLifecycleIT {
         Delivery delivery = readOne(id);
         assertThat(standIn.queue().begin(delivery, Instant.now()))
                 .as("a worker that reads it finds the outcome and skips the LLM")
-                .isPresent();
+                .isInstanceOf(Begun.Finished.class);
     }
 
     @Test
@@ -154,7 +155,7 @@ class QueryLifecycleIT {
 
         assertThat(api.get("/result?id=" + id).body())
                 .contains("\"status\":\"expired\"", "\"deadline\":\"" + deadline + "\"", "\"attempts\":0");
-        assertThat(standIn.queue().begin(readOne(id), Instant.now())).isPresent();
+        assertThat(standIn.queue().begin(readOne(id), Instant.now())).isInstanceOf(Begun.Finished.class);
     }
 
     @Test

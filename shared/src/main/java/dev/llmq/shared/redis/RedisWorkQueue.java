@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -244,15 +243,27 @@ public final class RedisWorkQueue implements WorkQueue {
      * result key read.
      */
     @Override
-    public Optional<String> begin(Delivery delivery, Instant startedAt) {
+    public Begun begin(Delivery delivery, Instant startedAt) {
         Query query = delivery.query();
         boolean marked = redis.<String>getBucket(RedisKeys.statusKey(query.id()), StringCodec.INSTANCE)
                 .setIfExists(StatusRecord.running(query, startedAt), resultTtl);
         if (marked) {
-            return Optional.empty();
+            return new Begun.Running();
         }
-        return Optional.ofNullable(redis.<String>getBucket(RedisKeys.resultKey(query.id()), StringCodec.INSTANCE)
-                .get());
+        String stored = redis.<String>getBucket(RedisKeys.resultKey(query.id()), StringCodec.INSTANCE)
+                .get();
+        if (stored != null) {
+            return new Begun.Finished(stored);
+        }
+        log.warn(
+                "query={} entry={} is unknown to Redis (no status record and no outcome: submitted on a primary that"
+                        + " failed over before passing it on, or queued past its result TTL); not processed",
+                query.id(),
+                delivery.entryId());
+        Scripts.raiseIdCounter(redis.getScript(StringCodec.INSTANCE), query.id())
+                .toCompletableFuture()
+                .join();
+        return new Begun.Unknown();
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,10 +24,11 @@ public interface WorkQueue {
     List<Delivery> read(int max, Duration block);
 
     /**
-     * Marks the query running (its current call started at {@code startedAt}) unless an outcome is already stored;
-     * returns that stored outcome's JSON if there is one, in which case the query must not be processed again.
+     * Marks the query running (its current call started at {@code startedAt}) unless an outcome is already stored or
+     * Redis does not know the query: {@link Begun.Running} to process it, else {@link Begun.Finished} with the stored
+     * outcome or {@link Begun.Unknown}, whose entry is to be acknowledged without processing it.
      */
-    Optional<String> begin(Delivery delivery, Instant startedAt);
+    Begun begin(Delivery delivery, Instant startedAt);
 
     /**
      * Stores the outcome unless one exists, publishes it, and acknowledges and deletes the entry: in the same round

@@ -61,7 +61,7 @@ class BatchedAcknowledgementsIT {
             server.redis().call("CONFIG", "RESETSTAT");
 
             for (Delivery delivery : deliveries) {
-                assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+                assertThat(worker.begin(delivery, Instant.now())).isInstanceOf(Begun.Running.class);
                 assertThat(worker.finish(
                                 delivery, Outcomes.answered(delivery.query().id(), "done")))
                         .isTrue();
@@ -121,7 +121,7 @@ class BatchedAcknowledgementsIT {
             assertThat(claimed)
                     .singleElement()
                     .satisfies(redelivered ->
-                            assertThat(other.begin(redelivered, Instant.now())).isPresent());
+                            assertThat(other.begin(redelivered, Instant.now())).isInstanceOf(Begun.Finished.class));
         }
     }
 
@@ -135,7 +135,7 @@ class BatchedAcknowledgementsIT {
             List<Delivery> deliveries = worker.read(10, Duration.ofMillis(100));
             assertThat(deliveries).hasSize(3);
             for (Delivery delivery : deliveries) {
-                assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+                assertThat(worker.begin(delivery, Instant.now())).isInstanceOf(Begun.Running.class);
             }
             worker.finish(deliveries.get(0), Outcomes.answered(stored.id(), "done"));
             worker.finish(deliveries.get(2), Outcomes.answered(alsoStored.id(), "done"));
@@ -155,7 +155,7 @@ class BatchedAcknowledgementsIT {
                 assertThat(redelivered.query().id()).isEqualTo(lost.id());
                 assertThat(other.begin(redelivered, Instant.now()))
                         .as("the query runs again")
-                        .isEmpty();
+                        .isInstanceOf(Begun.Running.class);
             });
         }
     }
@@ -172,7 +172,7 @@ class BatchedAcknowledgementsIT {
             String earlier = ProtocolJson.encode(Outcomes.answered(query.id(), "the earlier query's answer"));
             server.redis().call("SET", RedisKeys.resultKey(query.id()), earlier);
             Delivery delivery = worker.read(1, Duration.ofMillis(100)).getFirst();
-            assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+            assertThat(worker.begin(delivery, Instant.now())).isInstanceOf(Begun.Running.class);
 
             assertThat(worker.finish(delivery, Outcomes.answered(query.id(), "this query's answer")))
                     .as("the earlier outcome stands")

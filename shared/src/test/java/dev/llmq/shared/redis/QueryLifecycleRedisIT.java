@@ -311,7 +311,7 @@ class QueryLifecycleRedisIT {
             });
             assertThat(store.lookup(query.id())).isInstanceOf(QueryLookup.Completed.class);
             Delivery delivery = worker.read(1, Duration.ofMillis(100)).getFirst();
-            assertThat(worker.begin(delivery, Instant.now())).isPresent();
+            assertThat(worker.begin(delivery, Instant.now())).isInstanceOf(Begun.Finished.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> announced.contains(query.id()));
             assertThat(control.cancel(query.id(), ACME)).isInstanceOf(QueryControl.CancelResult.AlreadyEnded.class);
         }

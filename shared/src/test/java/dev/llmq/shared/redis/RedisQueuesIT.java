@@ -106,7 +106,7 @@ class RedisQueuesIT {
         redis().call("CONFIG", "RESETSTAT");
 
         assertThat(results.lookup(query.id())).isInstanceOf(QueryLookup.InProgress.class);
-        assertThat(workerA.begin(delivery, CLOCK.instant())).isEmpty();
+        assertThat(workerA.begin(delivery, CLOCK.instant())).isInstanceOf(Begun.Running.class);
         assertThat(workerA.finish(delivery, answer(query.id(), "counted"), false))
                 .isTrue();
 
@@ -149,8 +149,13 @@ class RedisQueuesIT {
                         .isEqualTo(0L));
     }
 
+    /**
+     * A query whose status record is gone and whose outcome is not stored is unknown to Redis (lost in a failover, or
+     * queued past its status TTL): its outcome would be dropped, so it is not begun, no LLM call is spent on it, and
+     * its id is not issued again.
+     */
     @Test
-    void aQueryWhoseStatusRecordIsGoneIsBegunUnlessItsOutcomeIsStored() {
+    void aQueryWhoseStatusRecordIsGoneIsNotBegunUnlessItsOutcomeIsStoredThenItIsFinished() {
         Query answered = queue.submit("answered meanwhile");
         Query forgotten = queue.submit("status expired");
         List<Delivery> deliveries = workerA.read(10, Duration.ofMillis(100));
@@ -158,11 +163,19 @@ class RedisQueuesIT {
         redis().call("SET", RedisKeys.resultKey(answered.id()), ProtocolJson.encode(stored));
         redis().call("DEL", RedisKeys.statusKey(answered.id()));
         redis().call("DEL", RedisKeys.statusKey(forgotten.id()));
+        redis().call(
+                        "SET",
+                        RedisKeys.QUERY_ID_COUNTER,
+                        Long.toString(forgotten.id().value() - 1));
 
-        assertThat(workerA.begin(deliveries.get(0), CLOCK.instant())).contains(ProtocolJson.encode(stored));
-        assertThat(workerA.begin(deliveries.get(1), CLOCK.instant())).isEmpty();
+        assertThat(workerA.begin(deliveries.get(0), CLOCK.instant()))
+                .isEqualTo(new Begun.Finished(ProtocolJson.encode(stored)));
+        assertThat(workerA.begin(deliveries.get(1), CLOCK.instant())).isInstanceOf(Begun.Unknown.class);
+
         // begin never brings back a record that was gone
         assertThat(redis().call("EXISTS", RedisKeys.statusKey(forgotten.id()))).isEqualTo(0L);
+        assertThat(queue.submit("after the failover").id().value())
+                .isGreaterThan(forgotten.id().value());
     }
 
     @Test
@@ -181,7 +194,7 @@ class RedisQueuesIT {
 
         Delivery delivery = deliveries.getFirst();
         Instant started = CLOCK.instant().plusSeconds(1);
-        assertThat(workerA.begin(delivery, started)).isEmpty();
+        assertThat(workerA.begin(delivery, started)).isInstanceOf(Begun.Running.class);
         assertThat(results.lookup(query.id()))
                 .isEqualTo(new QueryLookup.InProgress(new QueryState(
                         query.id(), QueryStatus.RUNNING, TenantId.LOCAL, CLOCK.instant(), started, 1, null)));
@@ -256,7 +269,8 @@ class RedisQueuesIT {
                         "3600000",
                         "1");
 
-        assertThat(workerA.begin(delivery, CLOCK.instant())).contains(ProtocolJson.encode(outcome));
+        assertThat(workerA.begin(delivery, CLOCK.instant()))
+                .isEqualTo(new Begun.Finished(ProtocolJson.encode(outcome)));
         workerA.discard(delivery);
 
         assertThat(pendingCount()).isZero();
@@ -399,7 +413,7 @@ class RedisQueuesIT {
         Query query = queue.submit("slow to fail");
         Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
         Delivery reclaimed = workerB.claimAbandoned(Duration.ZERO, 10, Set.of()).getFirst();
-        assertThat(workerB.begin(reclaimed, CLOCK.instant())).isEmpty();
+        assertThat(workerB.begin(reclaimed, CLOCK.instant())).isInstanceOf(Begun.Running.class);
 
         assertThat(workerA.retryLater(delivery, delivery.query().nextAttempt(), CLOCK.instant()))
                 .isFalse();

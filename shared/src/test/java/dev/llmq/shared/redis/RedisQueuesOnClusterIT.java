@@ -117,7 +117,7 @@ class RedisQueuesOnClusterIT extends RedisQueuesIT {
                     .filter(d -> d.query().id().equals(query.id()))
                     .findFirst()
                     .orElseThrow();
-            assertThat(worker.begin(delivery, Instant.now())).isEmpty();
+            assertThat(worker.begin(delivery, Instant.now())).isInstanceOf(Begun.Running.class);
             assertThat(new RedisResultStore(client).lookup(query.id()))
                     .isInstanceOfSatisfying(
                             QueryLookup.InProgress.class,

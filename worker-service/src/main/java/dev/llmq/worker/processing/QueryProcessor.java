@@ -7,6 +7,7 @@ import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.redis.AnswerDeltas;
+import dev.llmq.shared.redis.Begun;
 import dev.llmq.shared.redis.Delivery;
 import dev.llmq.shared.redis.RedisFailures;
 import dev.llmq.shared.redis.WorkQueue;
@@ -95,13 +96,23 @@ final class QueryProcessor {
             finish(delivery, Outcome.of(query, null, query.attempt() - 1, now, new Outcome.Expired(query.deadline())));
             return;
         }
-        if (queue.begin(delivery, now).isPresent()) {
-            log.info(
-                    "query={} entry={} already has an outcome; acknowledged without calling the LLM",
-                    query.id(),
-                    delivery.entryId());
-            queue.discard(delivery);
-            return;
+        switch (queue.begin(delivery, now)) {
+            case Begun.Running running -> {
+                // marked running: on to the LLM
+            }
+            case Begun.Finished finished -> {
+                log.info(
+                        "query={} entry={} already has an outcome; acknowledged without calling the LLM",
+                        query.id(),
+                        delivery.entryId());
+                queue.discard(delivery);
+                return;
+            }
+            case Begun.Unknown unknown -> {
+                // logged by the queue; its outcome would not be stored, so no LLM call is spent on it
+                queue.discard(delivery);
+                return;
+            }
         }
         LlmRoute route = router.route(query);
         String callId = query.id() + ":" + query.attempt();

@@ -285,19 +285,27 @@ class QueryProcessingIT {
         server.redis().call("SET", RedisKeys.resultKey(id), ProtocolJson.encode(existing));
         int callsBefore = llm.getRequestCount();
 
-        server.redis()
-                .call(
-                        "XADD",
-                        RedisKeys.QUERY_STREAM,
-                        "*",
-                        RedisKeys.QUERY_FIELD,
-                        ProtocolJson.encode(new Query(id, "already answered", Instant.now())));
+        addEntryAlone(new Query(id, "already answered", Instant.now()));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> (Long) server.redis().call("XLEN", RedisKeys.QUERY_STREAM) == 0L);
-        assertThat(pendingCount()).isZero();
+        awaitAcknowledged();
         assertThat(llm.getRequestCount()).isEqualTo(callsBefore);
         assertThat(server.redis().call("GET", RedisKeys.resultKey(id))).isEqualTo(ProtocolJson.encode(existing));
+    }
+
+    @Test
+    void aQueryRedisDoesNotKnowIsAcknowledgedWithoutCallingTheLlmAndItsIdIsNotIssuedAgain() {
+        // an entry without a status record or an outcome: its submission was lost in a failover, or it waited past
+        // its status TTL; an outcome for it would not be stored, so a call would be spent for nothing
+        QueryId id = new QueryId(900_004);
+        int callsBefore = llm.getRequestCount();
+
+        addEntryAlone(new Query(id, "lost with the old primary", Instant.now()));
+
+        awaitAcknowledged();
+        assertThat(llm.getRequestCount()).isEqualTo(callsBefore);
+        assertThat(server.redis().call("EXISTS", RedisKeys.resultKey(id))).isEqualTo(0L);
+        assertThat(Long.parseLong((String) server.redis().call("GET", RedisKeys.QUERY_ID_COUNTER)))
+                .isGreaterThanOrEqualTo(id.value());
     }
 
     @Test
@@ -359,6 +367,18 @@ class QueryProcessingIT {
     private static void add(Query query) {
         server.redis().call("SET", RedisKeys.statusKey(query.id()), QUEUED, "PX", "3600000");
         server.redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, ProtocolJson.encode(query));
+    }
+
+    /** Adds only the stream entry of {@code query}: no status record. */
+    private static void addEntryAlone(Query query) {
+        server.redis().call("XADD", RedisKeys.QUERY_STREAM, "*", RedisKeys.QUERY_FIELD, ProtocolJson.encode(query));
+    }
+
+    /** Until the worker has acknowledged and deleted every entry. */
+    private static void awaitAcknowledged() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> (Long) server.redis().call("XLEN", RedisKeys.QUERY_STREAM) == 0L);
+        assertThat(pendingCount()).isZero();
     }
 
     private static QueryId enqueue(String prompt) {
