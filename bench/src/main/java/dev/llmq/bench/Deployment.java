@@ -13,6 +13,9 @@ import java.util.Map;
  */
 final class Deployment implements AutoCloseable {
 
+    /** The api-service image's collector (api-service/pom.xml): its heap is mostly parked requests. */
+    static final String API_COLLECTOR = "-XX:+UseZGC";
+
     static final Duration STARTUP = Duration.ofSeconds(90);
     private static final List<String> DIED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -60,14 +63,19 @@ final class Deployment implements AutoCloseable {
         return launchApi(jvm, environment, args).await();
     }
 
-    /** Launches an api-service without waiting for it. */
+    /**
+     * Launches an api-service without waiting for it, with the collector its container image runs (generational ZGC),
+     * in training and in every scenario alike.
+     */
     Starting<StartedApi> launchApi(List<String> jvm, Map<String, String> environment, String... args) {
         int port = workspace.freePort();
         Map<String, String> env = new HashMap<>(environment);
         env.put("REDIS_URL", redis.url());
         List<String> all = new ArrayList<>(List.of("--server.port=" + port));
         all.addAll(List.of(args));
-        Launched api = launch("api-service", jvm, env, all);
+        List<String> options = new ArrayList<>(List.of(API_COLLECTOR));
+        options.addAll(jvm);
+        Launched api = launch("api-service", options, env, all);
         return new Starting<>(api, "Started ApiServiceApplication", new StartedApi("http://127.0.0.1:" + port, api));
     }
 

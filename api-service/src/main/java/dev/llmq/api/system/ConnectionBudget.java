@@ -1,5 +1,7 @@
 package dev.llmq.api.system;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
@@ -24,13 +26,17 @@ import org.springframework.stereotype.Component;
  * elsewhere, and the heap stays bounded.
  *
  * <p>{@value #HEAP_SHARE_PERCENT} % of the maximum heap goes to connections, leaving the rest to everything else under
- * load: 4,369 connections for a 1 GB heap, 20,000 (the most) from about 4.6 GB. HTTP/2 streams are not counted: with
+ * load: 4,369 connections for a 1 GB heap, 20,000 (the most) from about 4.6 GB. A JVM without compressed object
+ * pointers (ZGC, which the api's container image runs, or a heap of 32 GB and more) holds about {@value
+ * #BYTES_PER_CONNECTION_WIDE_POINTERS} bytes per connection instead (the {@code waiters} benchmark: 102 KB per parked
+ * wait live with ZGC, 83 KB with G1): 3,495 connections for a 1 GB heap. HTTP/2 streams are not counted: with
  * {@code LLMQ_API_HTTP2=true} each connection may carry up to 100 requests, so size the heap for the streams.
  */
 @Component
 final class ConnectionBudget implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
     static final long BYTES_PER_CONNECTION = 96 * 1024;
+    static final long BYTES_PER_CONNECTION_WIDE_POINTERS = 120 * 1024;
     static final int HEAP_SHARE_PERCENT = 40;
     static final int MIN_CONNECTIONS = 256;
     static final int MAX_CONNECTIONS = 20_000;
@@ -43,10 +49,27 @@ final class ConnectionBudget implements WebServerFactoryCustomizer<ConfigurableT
         this.environment = environment;
     }
 
-    /** The connections a heap of {@code maxHeapBytes} holds: its share over the bytes per connection, within bounds. */
-    static int forHeap(long maxHeapBytes) {
-        long connections = maxHeapBytes / 100 * HEAP_SHARE_PERCENT / BYTES_PER_CONNECTION;
+    /**
+     * The connections a heap of {@code maxHeapBytes} holds: its share over the bytes per connection, within bounds.
+     */
+    static int forHeap(long maxHeapBytes, boolean compressedPointers) {
+        long connections = maxHeapBytes / 100 * HEAP_SHARE_PERCENT / bytesPerConnection(compressedPointers);
         return Math.clamp(connections, MIN_CONNECTIONS, MAX_CONNECTIONS);
+    }
+
+    static long bytesPerConnection(boolean compressedPointers) {
+        return compressedPointers ? BYTES_PER_CONNECTION : BYTES_PER_CONNECTION_WIDE_POINTERS;
+    }
+
+    /** Whether this JVM compresses object pointers; if it cannot tell, assumes not (the larger figure per connection). */
+    static boolean compressedPointers() {
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseCompressedOops")
+                    .getValue());
+        } catch (RuntimeException ex) {
+            return false;
+        }
     }
 
     @Override
@@ -55,13 +78,14 @@ final class ConnectionBudget implements WebServerFactoryCustomizer<ConfigurableT
             return;
         }
         long maxHeap = Runtime.getRuntime().maxMemory();
-        int connections = forHeap(maxHeap);
+        boolean compressedPointers = compressedPointers();
+        int connections = forHeap(maxHeap, compressedPointers);
         log.info(
                 "serving at most {} connections at once ({} MB of heap; about {} KB each while a request is in"
                         + " progress); set SERVER_TOMCAT_MAX_CONNECTIONS to change",
                 connections,
                 maxHeap / (1024 * 1024),
-                BYTES_PER_CONNECTION / 1024);
+                bytesPerConnection(compressedPointers) / 1024);
         factory.addConnectorCustomizers(
                 connector -> connector.setProperty("maxConnections", String.valueOf(connections)));
     }

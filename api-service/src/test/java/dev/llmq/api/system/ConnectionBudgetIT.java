@@ -43,7 +43,8 @@ class ConnectionBudgetIT {
         @Test
         void theConnectionsFollowTheHeap() {
             assertThat(maxConnections(context))
-                    .isEqualTo(ConnectionBudget.forHeap(Runtime.getRuntime().maxMemory()))
+                    .isEqualTo(ConnectionBudget.forHeap(
+                            Runtime.getRuntime().maxMemory(), ConnectionBudget.compressedPointers()))
                     .isNotEqualTo(8_192);
         }
     }

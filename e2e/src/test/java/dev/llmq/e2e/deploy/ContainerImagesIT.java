@@ -72,6 +72,8 @@ class ContainerImagesIT {
         assertThat(image.entrypoint())
                 .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError")
                 .noneMatch(flag -> flag.startsWith("-Xmx"));
+        // the api's heap is mostly parked requests: generational ZGC keeps its pauses out of the waits' wake-ups
+        assertThat(image.entrypoint().contains("-XX:+UseZGC")).isEqualTo(module.equals("api-service"));
         assertThat(image.cmd()).isEmpty();
         assertThat(image.user()).isEqualTo(UID + ":" + UID);
         assertThat(image.workingDir()).isEqualTo("/app");
