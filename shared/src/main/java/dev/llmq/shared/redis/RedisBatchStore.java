@@ -175,16 +175,18 @@ public final class RedisBatchStore implements BatchStore {
             boolean active,
             Duration ttl) {
         List<Consumer<RBatch>> writes = new ArrayList<>();
+        // the record before its active entry (a sweep that found the entry without its record would drop it), the
+        // tenant's listing last (where each write is confirmed in turn, one refused leaves nothing listed)
         writes.add(batch -> {
             var hash = batch.<String, String>getMap(RedisKeys.batchKey(tenant, batchId), StringCodec.INSTANCE);
             hash.putAllAsync(fields);
             hash.expireAsync(ttl);
         });
-        writes.add(batch -> list(batch, RedisKeys.tenantBatchesKey(tenant), createdAtMillis, batchId, ttl));
         if (active) {
             writes.add(batch -> list(
                     batch, RedisKeys.ACTIVE_BATCHES, createdAtMillis, new BatchRef(tenant, batchId).member(), ttl));
         }
+        writes.add(batch -> list(batch, RedisKeys.tenantBatchesKey(tenant), createdAtMillis, batchId, ttl));
         writeConfirmed("batch " + batchId, writes);
     }
 
