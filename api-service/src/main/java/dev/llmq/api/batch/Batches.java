@@ -78,10 +78,10 @@ class Batches {
                     // the batch is stored (and confirmed, if asked): answered as created, its lines left to the sweep
                     // of any replica; a 503 now would make the client create it a second time
                     log.warn(
-                            "batch={} tenant={} created, its lines' submission failed and is left to the sweep: {}",
+                            "batch={} tenant={} created, its lines' submission failed and is left to the sweep",
                             id,
                             tenant,
-                            ex.toString());
+                            ex);
                     return new BatchRecord(tenant, id, fields);
                 }
             }

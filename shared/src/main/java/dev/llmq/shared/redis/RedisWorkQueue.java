@@ -239,8 +239,9 @@ public final class RedisWorkQueue implements WorkQueue {
     /**
      * Marks the query running with one {@code SET ... XX}: its status record exists only while no outcome is stored
      * (whatever stores an outcome deletes the record in the same script), so a record that could be overwritten proves
-     * there was no outcome at that moment. Only when it is gone (an outcome stored, or the record expired) is the
-     * result key read.
+     * there was no outcome at that moment. Only when it is gone (an outcome stored, or the record expired or lost) is
+     * the result key read; with no outcome there either the query is unknown, and the id counter is raised past its id
+     * as {@link #finish} does for an unknown query's outcome.
      */
     @Override
     public Begun begin(Delivery delivery, Instant startedAt) {
