@@ -278,6 +278,33 @@ class BatchApiIT {
         assertThat(alice.get("/v1/files/" + fileId).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aBatchWhoseLinesCannotBeEnqueuedYetIsAnsweredAsCreatedAndTheSweepEnqueuesThem() {
+        String fileId = alice.uploadId(BatchClient.lines(2));
+        // Redis refuses the lines' id reservation (INCRBY) but not the batch's record: a failure after the record
+        server.redis().call("ACL", "SETUSER", "default", "-incrby");
+        HttpResponse<String> created;
+        try {
+            created = alice.createBatch(fileId);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            assertThat(BatchClient.json(created).get("status").asString()).isEqualTo("in_progress");
+            assertThat(worker.read(10, Duration.ofMillis(200)))
+                    .as("no line enqueued yet")
+                    .isEmpty();
+        } finally {
+            server.redis().call("ACL", "SETUSER", "default", "+incrby");
+        }
+        String batchId = BatchClient.json(created).get("id").asString();
+
+        List<Delivery> deliveries = readDeliveries(2);
+        for (Delivery delivery : deliveries) {
+            worker.finish(delivery, answered(delivery, "answered after all"));
+        }
+
+        JsonNode done = awaitStatus(alice, batchId, "completed");
+        assertThat(done.get("request_counts").get("completed").asInt()).isEqualTo(2);
+    }
+
     private static JsonNode awaitStatus(BatchClient client, String batchId, String status) {
         await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(50))
