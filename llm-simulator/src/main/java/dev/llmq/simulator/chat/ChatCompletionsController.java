@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -72,10 +73,17 @@ class ChatCompletionsController {
             record.complete();
             throw ChatErrors.rateLimited(request.model(), rejection, admission.state(), limiter.limits());
         }
+        Future<?> released = faultPlan.nextRelease();
         Fault fault = requestedFault != null ? requestedFault : faultPlan.next();
         replies.send(
                 new Exchange(
-                        request, completion, ClientConnection.of(servletRequest), response, record, admission.state()),
+                        request,
+                        completion,
+                        ClientConnection.of(servletRequest),
+                        response,
+                        record,
+                        admission.state(),
+                        released),
                 fault);
     }
 

@@ -2,6 +2,7 @@ package dev.llmq.simulator.chat;
 
 import dev.llmq.simulator.SimulatorProperties;
 import dev.llmq.simulator.connection.ClientConnection;
+import dev.llmq.simulator.connection.ClientDisconnectedException;
 import dev.llmq.simulator.fault.Fault;
 import dev.llmq.simulator.requestlog.LoggedRequest;
 import dev.llmq.simulator.requestlog.RequestRecord;
@@ -9,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +27,8 @@ import org.springframework.stereotype.Component;
 class Replies {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+    private static final Duration HOLD_SLICE = Duration.ofMillis(50);
 
     private final SimulatorProperties properties;
     private final Pacer pacer;
@@ -80,6 +84,10 @@ class Replies {
                     pacer.pause(stall.duration(), connection);
                     reply(exchange, pace);
                 }
+                case Fault.Hold hold -> {
+                    hold(exchange, hold.most());
+                    reply(exchange, pace);
+                }
                 case Fault.StallMidStream stall ->
                     reply(exchange, pace.stallingAfter(stall.afterTokens(), stall.duration()));
                 case Fault.CutStream cut -> reply(exchange, pace.cuttingAfter(cut.afterTokens()));
@@ -95,6 +103,16 @@ class Replies {
         } catch (CancellationException ex) {
             log.debug("Reply {} cancelled: {}", exchange.completion().id(), ex.toString());
             exchange.record().complete();
+        }
+    }
+
+    /** Waits until the fault rules are removed or {@code most} has passed, looking every {@link #HOLD_SLICE}. */
+    private void hold(Exchange exchange, Duration most) throws ClientDisconnectedException {
+        long deadline = System.nanoTime() + most.toNanos();
+        for (long left = most.toNanos();
+                left > 0 && !exchange.released().isDone();
+                left = deadline - System.nanoTime()) {
+            pacer.pause(Duration.ofNanos(Math.min(left, HOLD_SLICE.toNanos())), exchange.connection());
         }
     }
 

@@ -90,6 +90,23 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * Nothing at all is sent until the run-wide rules are removed ({@code DELETE /simulator/faults}), which releases
+     * every held reply at once, or until {@code most} has passed; then the reply goes on normally.
+     */
+    record Hold(Duration most) implements Fault {
+
+        @Override
+        public String name() {
+            return "hold";
+        }
+
+        @Override
+        public String spec() {
+            return name() + ";seconds=" + seconds(most);
+        }
+    }
+
     /** The reply stops for {@code duration} after {@code afterTokens} tokens (mid-body when not streamed), then goes on. */
     record StallMidStream(int afterTokens, Duration duration) implements Fault {
 

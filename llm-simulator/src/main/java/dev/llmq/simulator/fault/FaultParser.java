@@ -43,6 +43,7 @@ final class FaultParser {
                 new Fault.RateLimited(wholeSeconds("retry-after", 1), oneOf("type", "requests", "requests", "tokens"));
             case "reset" -> new Fault.Reset();
             case "stall-before-first-byte" -> new Fault.StallBeforeFirstByte(seconds("seconds", 30));
+            case "hold" -> new Fault.Hold(seconds("seconds", 600));
             case "stall-mid-stream" -> new Fault.StallMidStream(count("after-tokens", 1), seconds("seconds", 30));
             case "cut-stream" -> new Fault.CutStream(count("after-tokens", 1));
             case "malformed-json" -> new Fault.MalformedJson();
@@ -80,7 +81,7 @@ final class FaultParser {
             return new Fault.ServerError(Integer.parseInt(name));
         }
         throw invalid("unknown fault '" + name + "' (expected 429, 500..599, reset, stall-before-first-byte,"
-                + " stall-mid-stream, cut-stream, malformed-json, slow-stream or none)");
+                + " hold, stall-mid-stream, cut-stream, malformed-json, slow-stream or none)");
     }
 
     private @Nullable String param(String key) {

@@ -3,6 +3,8 @@ package dev.llmq.simulator.fault;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -16,6 +18,7 @@ public class FaultPlan {
     private final long defaultSeed;
     private final List<ActiveRule> rules = new ArrayList<>();
     private long lastId;
+    private CompletableFuture<Void> released = new CompletableFuture<>();
 
     FaultPlan(FaultProperties properties) {
         this.defaultSeed = properties.seed();
@@ -29,9 +32,9 @@ public class FaultPlan {
         return active.status();
     }
 
-    /** Makes {@code rule} the only rule and returns its status. */
+    /** Makes {@code rule} the only rule and returns its status; releases every held reply. */
     public synchronized FaultRuleStatus replace(FaultRule rule) {
-        rules.clear();
+        clear();
         return add(rule);
     }
 
@@ -40,9 +43,19 @@ public class FaultPlan {
         return rules.stream().map(ActiveRule::status).toList();
     }
 
-    /** Removes every rule. */
+    /** Removes every rule and releases every reply held until now ({@link Fault.Hold}). */
     public synchronized void clear() {
         rules.clear();
+        released.complete(null);
+        released = new CompletableFuture<>();
+    }
+
+    /**
+     * Done when the rules are next removed: a request takes this before its fault is picked, so a {@link Fault.Hold}
+     * it is given is released by any removal that comes after.
+     */
+    public synchronized Future<?> nextRelease() {
+        return released;
     }
 
     /** Picks the fault for the next request, counting it against the rule that hit; {@code null} for none. */

@@ -3,12 +3,18 @@ package dev.llmq.simulator.control;
 import static dev.llmq.simulator.SimulatorClients.chatBody;
 import static dev.llmq.simulator.SimulatorClients.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.llmq.simulator.SimulatorClients;
 import dev.llmq.simulator.ZeroLatencySimulatorTest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -46,6 +52,43 @@ class FaultRulesIT {
         assertThat(statuses(3)).containsOnly(502);
         SimulatorClients.request(port, "DELETE", FAULTS);
         assertThat(statuses(1)).containsOnly(200);
+    }
+
+    @Test
+    void holdsRepliesUntilTheRulesAreRemovedAndThenAnswersThemAll() throws Exception {
+        SimulatorClients.post(port, FAULTS, "{\"fault\":\"hold\",\"count\":3}");
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> held = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(clients.submit(() -> statuses(1).getFirst()));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> json(SimulatorClients.request(port, "GET", FAULTS)
+                                    .body())
+                            .isEmpty());
+            // the rule is used up, its three replies still held: the next request is answered at once
+            assertThat(statuses(1)).containsExactly(200);
+            Thread.sleep(300);
+            assertThat(held).noneMatch(Future::isDone);
+
+            long released = System.nanoTime();
+            assertThat(SimulatorClients.request(port, "DELETE", FAULTS).statusCode())
+                    .isEqualTo(204);
+
+            for (Future<Integer> reply : held) {
+                assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void endsAHoldAfterItsSecondsWhenNothingReleasesIt() {
+        SimulatorClients.post(port, FAULTS, "{\"fault\":\"hold;seconds=0.5\",\"count\":1}");
+        long start = System.nanoTime();
+
+        assertThat(statuses(1)).containsExactly(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     }
 
     @Test

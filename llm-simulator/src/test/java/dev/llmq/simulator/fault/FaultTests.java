@@ -22,6 +22,7 @@ class FaultTests {
         assertThat(Fault.parse("reset")).isEqualTo(new Fault.Reset());
         assertThat(Fault.parse("stall-before-first-byte;seconds=30"))
                 .isEqualTo(new Fault.StallBeforeFirstByte(Duration.ofSeconds(30)));
+        assertThat(Fault.parse("hold;seconds=90")).isEqualTo(new Fault.Hold(Duration.ofSeconds(90)));
         assertThat(Fault.parse("stall-mid-stream;after-tokens=3;seconds=2.5"))
                 .isEqualTo(new Fault.StallMidStream(3, Duration.ofMillis(2500)));
         assertThat(Fault.parse("cut-stream;after-tokens=0")).isEqualTo(new Fault.CutStream(0));
@@ -37,6 +38,7 @@ class FaultTests {
         assertThat(Fault.parse("429")).isEqualTo(new Fault.RateLimited(1, "requests"));
         assertThat(Fault.parse("stall-before-first-byte"))
                 .isEqualTo(new Fault.StallBeforeFirstByte(Duration.ofSeconds(30)));
+        assertThat(Fault.parse("hold")).isEqualTo(new Fault.Hold(Duration.ofMinutes(10)));
         assertThat(Fault.parse("stall-mid-stream")).isEqualTo(new Fault.StallMidStream(1, Duration.ofSeconds(30)));
         assertThat(Fault.parse("cut-stream")).isEqualTo(new Fault.CutStream(1));
         assertThat(Fault.parse("slow-stream")).isEqualTo(new Fault.SlowStream(Duration.ofMillis(500)));
@@ -58,6 +60,7 @@ class FaultTests {
                 "stall-before-first-byte;seconds=3 -> stall-before-first-byte;seconds=3",
                 "slow-stream;per-token=1s -> slow-stream;per-token=1000ms",
                 "cut-stream -> cut-stream;after-tokens=1",
+                "hold -> hold;seconds=600",
                 "504 -> 504"
             })
     void writesTheCanonicalSpecThatReadsBackTheSame(String spec, String canonical) {
