@@ -29,11 +29,40 @@ final class QueryClient {
     private final String baseUrl;
 
     QueryClient(String baseUrl) {
+        this(baseUrl, HttpClient.Version.HTTP_1_1);
+    }
+
+    /**
+     * A client speaking {@code version}; over cleartext HTTP/2 ({@code --server.http2.enabled}) its connection is
+     * upgraded by {@link #upgrade()} before any other request.
+     */
+    QueryClient(String baseUrl, HttpClient.Version version) {
         this.baseUrl = baseUrl;
         this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(version)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
+    }
+
+    /**
+     * Sends one request without a body, which upgrades an HTTP/2 client's connection (h2c): the JDK's client opens a
+     * new HTTP/1.1 connection for every request sent before an upgrade completed. Throws when the api answered over
+     * another version than the client asked for.
+     */
+    void upgrade() throws IOException, InterruptedException {
+        upgrade(http, baseUrl);
+    }
+
+    /** As {@link #upgrade()}, for {@code http} and the api at {@code baseUrl}. */
+    static void upgrade(HttpClient http, String baseUrl) throws IOException, InterruptedException {
+        HttpResponse<Void> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.version() != http.version()) {
+            throw new IOException("the api answered over " + response.version() + ", not " + http.version());
+        }
     }
 
     /** Submits {@code prompt}; returns the query's id. */

@@ -28,7 +28,11 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /**
- * One api-service replica holds 20,000 {@code GET /result} waits at once; then a worker answers them all. Measures how
+ * One api-service replica holds 20,000 {@code GET /result} waits at once; then a worker answers them all. Both are warm
+ * first, as services that have run for a while are: a closed loop like {@code overhead}'s warm-up, its waits over
+ * HTTP/2 too, until the JIT compilers settle ({@link WarmUp}). Then the simulator holds every call ({@code hold}
+ * fault): the worker takes its 512 queries and waits while the rest stay queued and the 20,000 waits are parked; the
+ * release lets it answer them all as fast as it can. Measures how
  * long after an outcome was stored its waiter got it (the answer's arrival against the moment the bench's own
  * subscription heard the outcome published, which the worker does in the same script as the store; one clock) and how
  * many Redis connections the replica held meanwhile. Beside it, from the LLM's answer to the client
@@ -43,6 +47,8 @@ final class WaitersScenario implements Scenario {
     static final int WAITERS = 20_000;
     static final int API_HEAP_MB = 3_072;
     private static final int STREAMS_PER_CONNECTION = 90;
+    /** The worker's {@code max-in-flight}: calls held in the simulator until the waits are parked, then the drain's. */
+    private static final int WORKER_IN_FLIGHT = 512;
     /** How often one wait is sent again after a 503 with {@code Retry-After} before it counts as failed. */
     private static final int MAX_RETRIES = 60;
     /** The channels llmq publishes outcomes on, {@code query_result_<id>} (the seed's names). */
@@ -67,14 +73,35 @@ final class WaitersScenario implements Scenario {
         try (Deployment llmq = new Deployment(workspace, name())) {
             var simulator = llmq.launchSimulator(
                     "--llmq.simulator.time-to-first-token=0ms", "--llmq.simulator.per-token-delay=0ms");
-            // a parked wait holds about 85 KB of the api's live heap (Tomcat's request buffers, its virtual thread's
-            // stack, the HTTP/2 stream): 1.7 GB for 20,000, and garbage comes on top while they are parked and woken
-            Deployment.StartedApi started = llmq.startApi(
+            // a parked wait holds about 100 KB of the api's live heap (Tomcat's request buffers, its virtual thread's
+            // stack, the HTTP/2 stream): 2 GB for 20,000, and garbage comes on top while they are parked and woken
+            var starting = llmq.launchApi(
                     List.of("-Xmx" + API_HEAP_MB + "m"),
                     Map.of("LLMQ_API_RESULT_WAIT_MAX", "600s"),
                     "--server.http2.enabled=true");
-            simulator.await();
+            // the worker's calls are held in the simulator while the waits are parked: far longer than its defaults
+            String held = "15m";
+            var worker = llmq.launchWorker(
+                    List.of("-Xmx1g"),
+                    "--llmq.worker.max-in-flight=" + WORKER_IN_FLIGHT,
+                    "--llmq.llm.timeout=" + held,
+                    "--llmq.llm.read-timeout=" + held,
+                    "--llmq.llm.first-token-timeout=" + held);
+            String simulatorUrl = simulator.await();
+            worker.await();
+            Deployment.StartedApi started = starting.await();
             String api = started.url();
+
+            // warm: the api's HTTP/2 request and wake-up paths and the worker compiled by the JIT, as in a service that
+            // has run for a while (a cold worker, compiling while it drains, took most of the CPU from the waits)
+            QueryClient warm = new QueryClient(api, HttpClient.Version.HTTP_2);
+            warm.upgrade();
+            Duration warmWait = Duration.ofSeconds(30);
+            WarmUp.Report warmUp = WarmUp.run(
+                    llmq.pids(), pace, OverheadScenario.CLIENTS, i -> warm.submitAndAwait("warm up " + i, warmWait));
+            llmq.awaitIdle(Duration.ofMinutes(3));
+            // from now on the worker takes queries but its calls wait in the simulator until the waits are parked
+            SimulatorControl.hold(simulatorUrl);
             HeapSampler apiHeap = new HeapSampler(workspace, started.process().pid());
             QueryClient submitter = new QueryClient(api);
             long[] ids = new long[count];
@@ -110,6 +137,7 @@ final class WaitersScenario implements Scenario {
             AtomicLong refused = new AtomicLong();
             StringBuffer lastError = new StringBuffer();
             long connectionsWhileWaiting;
+            double drainCompilerShare;
             // one HTTP/2 connection per client, each below Tomcat's 100 concurrent streams per connection
             List<HttpClient> clients = new ArrayList<>();
             for (int i = 0; i < (count + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION; i++) {
@@ -171,9 +199,11 @@ final class WaitersScenario implements Scenario {
                         workspace,
                         started.process().pid(),
                         workspace.results().resolve("waiters-api-class-histogram.txt"));
-                llmq.startWorker(List.of("-Xmx1g"), "--llmq.worker.max-in-flight=512");
+                CpuMeter drainCpu = CpuMeter.start(llmq.pids());
+                SimulatorControl.release(simulatorUrl);
                 waits.shutdown();
                 waits.awaitTermination(5, TimeUnit.MINUTES);
+                drainCompilerShare = drainCpu.compilerShare();
             } finally {
                 clients.forEach(HttpClient::close);
                 listener.shutdown();
@@ -197,6 +227,9 @@ final class WaitersScenario implements Scenario {
                     .figure("api_live_heap_mb_before_waits", liveBefore)
                     .figure("api_live_heap_mb_waiting", liveWaiting)
                     .figure("api_live_kb_per_wait", (liveWaiting - liveBefore) * 1024 / count)
+                    .figure("warm_up_s", warmUp.took().toMillis() / 1000.0)
+                    .figure("warm_up_jit_shares", warmUp.compilerShares())
+                    .figure("drain_jit_share_of_cpu", drainCompilerShare)
                     .figure("last_error", lastError.toString());
         }
     }
@@ -226,14 +259,7 @@ final class WaitersScenario implements Scenario {
             for (HttpClient http : clients) {
                 pool.execute(() -> {
                     try {
-                        HttpResponse<Void> response = http.send(
-                                HttpRequest.newBuilder(URI.create(api + "/actuator/health"))
-                                        .timeout(Duration.ofSeconds(30))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (response.version() != HttpClient.Version.HTTP_2) {
-                            throw new IllegalStateException("the api answered over " + response.version());
-                        }
+                        QueryClient.upgrade(http, api);
                     } catch (IOException ex) {
                         throw new UncheckedIOException(ex);
                     } catch (InterruptedException ex) {
