@@ -72,9 +72,11 @@ class RedisWiring {
             RedissonClient redis,
             Clock clock,
             ApiProperties properties,
+            RedisProperties redisProperties,
             RedisCommandMetrics timing,
             QueryApiMeters meters) {
-        QueryControl control = new RedisQueryControl(redis, new RedisResultStore(redis), clock, properties.resultTtl());
+        QueryControl control = new RedisQueryControl(
+                redis, new RedisResultStore(redis), clock, properties.resultTtl(), redisProperties.confirmation());
         return new CountingQueryControl(TimedRedis.timed(QueryControl.class, control, "query_control", timing), meters);
     }
 

@@ -19,6 +19,11 @@ final class ApiTestSupport {
         this.base = "http://127.0.0.1:" + port;
     }
 
+    /** The address of {@code pathAndQuery} on this api. */
+    String url(String pathAndQuery) {
+        return base + pathAndQuery;
+    }
+
     HttpResponse<String> post(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", contentType)

@@ -7,6 +7,8 @@ import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.TenantId;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisSentinelExtension;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -22,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * {@code LLMQ_REDIS_CONFIRM_REPLICAS=1} on a Sentinel-watched primary: a query is accepted once the replica has it, and
  * one no replica confirmed in time is answered 503, saying it may or may not take effect. The same holds for a batch's
- * input file, and a created batch is on the replica with its lines.
+ * input file, and a created batch is on the replica with its lines; a cancel is answered once the replica has it.
  */
 // closed after the class: a cached context would keep asking the stopped Sentinels for the primary
 @DirtiesContext
@@ -75,6 +77,30 @@ class ConfirmedSubmissionIT {
     }
 
     @Test
+    void anAnsweredCancelIsOnTheReplicaAndAnUnconfirmedOneIs503ThenFoundCancelledByARetry() throws Exception {
+        ApiTestSupport api = new ApiTestSupport(port);
+        long kept = ApiTestSupport.idOf(api.postQuery("cancelled on both"));
+        long held = ApiTestSupport.idOf(api.postQuery("cancelled on the primary alone"));
+
+        HttpResponse<String> cancelled = api.send(delete(api, kept));
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat((String) sentinel.redis().callOnReplica("GET", RedisKeys.resultKey(new QueryId(kept))))
+                .contains("\"status\":\"cancelled\"");
+
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> sentinel.redis().callOnReplica("DEBUG", "SLEEP", "2.5"));
+        Thread.sleep(200);
+        HttpResponse<String> unconfirmed = api.send(delete(api, held));
+        asleep.join();
+
+        assertThat(unconfirmed.statusCode()).isEqualTo(503);
+        assertThat(unconfirmed.body()).contains("no replica confirmed it in time");
+        HttpResponse<String> retried = api.send(delete(api, held));
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(409);
+        assertThat(retried.body()).contains("\"outcome\":\"cancelled\"");
+    }
+
+    @Test
     void aBatchIsOnTheReplicaWithItsFileAndLinesAndAnUnconfirmedUploadIs503() throws Exception {
         ApiTestSupport api = new ApiTestSupport(port);
 
@@ -120,6 +146,12 @@ class ConfirmedSubmissionIT {
                 "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" + boundary
                         + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\n"
                         + "Content-Type: application/jsonl\r\n\r\n" + jsonl + "\r\n--" + boundary + "--\r\n");
+    }
+
+    private static HttpRequest delete(ApiTestSupport api, long id) {
+        return HttpRequest.newBuilder(URI.create(api.url("/query?id=" + id)))
+                .DELETE()
+                .build();
     }
 
     private static String field(String json, String name) {

@@ -22,7 +22,9 @@ import org.redisson.client.codec.StringCodec;
  * {@link RedisKeys#CANCELLATIONS_CHANNEL} for the worker holding the query to abort its LLM call; the stream entry
  * stays and is acknowledged without an LLM call by whichever worker reads it. On a Redis Cluster the channel and the
  * result key live on different primaries, so the cancel is announced only once the cancelled outcome is stored: a
- * worker hearing it first would store its own and the client's cancel would look refused.
+ * worker hearing it first would store its own and the client's cancel would look refused. With confirmation asked for
+ * ({@code LLMQ_REDIS_CONFIRM_REPLICAS}), a cancelled or expired outcome is answered only once that many replicas of
+ * its primary have it: a failover right after could otherwise lose it and let a worker answer the query after all.
  */
 public final class RedisQueryControl implements QueryControl {
 
@@ -30,13 +32,20 @@ public final class RedisQueryControl implements QueryControl {
     private final ResultStore store;
     private final Clock clock;
     private final Duration resultTtl;
+    private final ReplicaConfirmation confirmation;
     private final boolean oneServer;
 
-    public RedisQueryControl(RedissonClient redis, ResultStore store, Clock clock, Duration resultTtl) {
+    public RedisQueryControl(
+            RedissonClient redis,
+            ResultStore store,
+            Clock clock,
+            Duration resultTtl,
+            ReplicaConfirmation confirmation) {
         this.redis = redis;
         this.store = store;
         this.clock = clock;
         this.resultTtl = resultTtl;
+        this.confirmation = confirmation;
         this.oneServer = !redis.getConfig().isClusterConfig();
     }
 
@@ -77,11 +86,15 @@ public final class RedisQueryControl implements QueryControl {
                 result);
     }
 
-    /** Stores the outcome unless one exists; returns whether this one was stored. */
+    /**
+     * Stores the outcome unless one exists; returns whether this one was stored.
+     *
+     * @throws ReplicaConfirmationException when stored but not confirmed by the replicas asked for, in time
+     */
     private boolean store(QueryState state, String json, boolean announceCancel) {
         QueryId id = state.id();
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        var stored = batch.getScript(StringCodec.INSTANCE)
+        RBatch outcome = confirmation.pipeline(redis);
+        var stored = outcome.getScript(StringCodec.INSTANCE)
                 .<Long>evalAsync(
                         RScript.Mode.READ_WRITE,
                         Scripts.FINISH,
@@ -91,17 +104,21 @@ public final class RedisQueryControl implements QueryControl {
                         Long.toString(resultTtl.toMillis()),
                         // a worker may be streaming the answer right now
                         "1");
-        batch.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(state.tenant()), StringCodec.INSTANCE)
+        // on a cluster the tenant's set and the channel may be on other primaries: their replicas must not count as
+        // the outcome's, and the cancel is announced only once the outcome is stored
+        RBatch after = oneServer ? outcome : redis.createBatch(BatchOptions.defaults());
+        after.<String>getScoredSortedSet(RedisKeys.tenantInFlightKey(state.tenant()), StringCodec.INSTANCE)
                 .removeAsync(Long.toString(id.value()));
         if (announceCancel && oneServer) {
-            announceCancel(batch, id);
+            announceCancel(outcome, id);
         }
-        batch.execute();
+        confirmation.execute(outcome, "query " + id + (announceCancel ? "'s cancel" : "'s expiry"));
         boolean first = stored.toCompletableFuture().join() == 1L;
-        if (announceCancel && !oneServer && first) {
-            RBatch announcement = redis.createBatch(BatchOptions.defaults());
-            announceCancel(announcement, id);
-            announcement.execute();
+        if (!oneServer) {
+            if (announceCancel && first) {
+                announceCancel(after, id);
+            }
+            after.execute();
         }
         return first;
     }

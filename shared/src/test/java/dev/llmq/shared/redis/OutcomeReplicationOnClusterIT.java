@@ -184,6 +184,42 @@ class OutcomeReplicationOnClusterIT {
                 .hasValueSatisfying(fields -> assertThat(fields).containsEntry("submitted_lines", "0"));
     }
 
+    @Test
+    void aCancelIsAnsweredOnlyOnceTheReplicaOfItsOutcomesPrimaryHasIt() throws Exception {
+        RedisQueryControl control = new RedisQueryControl(
+                client,
+                new RedisResultStore(client),
+                Clock.systemUTC(),
+                TTL,
+                new ReplicaConfirmation(1, Duration.ofMillis(800)));
+        Query kept = queue.submit("cancelled and kept twice");
+        assertThat(control.cancel(kept.id(), kept.tenant())).isInstanceOf(QueryControl.CancelResult.Cancelled.class);
+        String keptPrimary = cluster.primaryOf(RedisKeys.resultKey(kept.id()));
+        assertThat(readOnReplica(cluster.replicasOf(keptPrimary).getFirst(), RedisKeys.resultKey(kept.id())))
+                .contains("\"status\":\"cancelled\"");
+
+        // a query whose outcome lives on another primary than its tenant's in-flight set, whose replica confirming
+        // must not count for the outcome's
+        String tenantPrimary = cluster.primaryOf(RedisKeys.tenantInFlightKey(kept.tenant()));
+        Query held = queue.submit("its outcome's replica is held up");
+        while (cluster.primaryOf(RedisKeys.resultKey(held.id())).equals(tenantPrimary)) {
+            held = queue.submit("its outcome's replica is held up");
+        }
+        Query cancelled = held;
+        String heldUp = cluster.replicasOf(cluster.primaryOf(RedisKeys.resultKey(cancelled.id())))
+                .getFirst();
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> cluster.callOn(heldUp, "DEBUG", "SLEEP", "2"));
+        Thread.sleep(200);
+
+        assertThatThrownBy(() -> control.cancel(cancelled.id(), cancelled.tenant()))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("query " + cancelled.id() + "'s cancel was written on the primary");
+        asleep.join();
+        assertThat(control.cancel(cancelled.id(), cancelled.tenant()))
+                .isInstanceOf(QueryControl.CancelResult.AlreadyEnded.class);
+    }
+
     private static List<BatchStore.Line> lines(int n) {
         List<BatchStore.Line> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -76,7 +76,7 @@ class QueryLifecycleRedisIT {
         queue = new RedisQueryQueue(client, Clock.systemUTC(), TTL);
         worker = new RedisWorkQueue(client, "worker", TTL);
         store = new RedisResultStore(client);
-        control = new RedisQueryControl(client, store, Clock.systemUTC(), TTL);
+        control = new RedisQueryControl(client, store, Clock.systemUTC(), TTL, ReplicaConfirmation.NONE);
         worker.ensureGroup();
     }
 

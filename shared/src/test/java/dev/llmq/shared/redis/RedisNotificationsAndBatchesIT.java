@@ -145,7 +145,8 @@ class RedisNotificationsAndBatchesIT {
             a.subscribe(heardByA::add);
             b.subscribe(heardByB::add);
             RedisQueryQueue queue = new RedisQueryQueue(api, Clock.systemUTC(), TTL);
-            RedisQueryControl control = new RedisQueryControl(api, new RedisResultStore(api), Clock.systemUTC(), TTL);
+            RedisQueryControl control = new RedisQueryControl(
+                    api, new RedisResultStore(api), Clock.systemUTC(), TTL, ReplicaConfirmation.NONE);
 
             Query query = queue.submit("cancel me");
             assertThat(control.cancel(query.id(), TenantId.LOCAL))

@@ -142,7 +142,8 @@ class RedisQueuesOnClusterIT extends RedisQueuesIT {
             cancellations.subscribe(heard::add);
             RedisQueryQueue queue = new RedisQueryQueue(client, Clock.systemUTC(), Duration.ofHours(1));
             RedisResultStore store = new RedisResultStore(client);
-            RedisQueryControl control = new RedisQueryControl(client, store, Clock.systemUTC(), Duration.ofHours(1));
+            RedisQueryControl control = new RedisQueryControl(
+                    client, store, Clock.systemUTC(), Duration.ofHours(1), ReplicaConfirmation.NONE);
             String channelPrimary = cluster.primaryOf(RedisKeys.CANCELLATIONS_CHANNEL);
             Query query = queue.submit("cancel me");
             while (cluster.primaryOf(RedisKeys.resultKey(query.id())).equals(channelPrimary)) {

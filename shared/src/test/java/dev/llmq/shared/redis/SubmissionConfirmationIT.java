@@ -24,7 +24,8 @@ import org.redisson.api.RedissonClient;
 
 /**
  * A submission asked to be confirmed by a replica is accepted only once the replica has its id, status and entry: a
- * failover right after cannot lose it nor issue its id again. The same holds for a batch's file, record and lines.
+ * failover right after cannot lose it nor issue its id again. The same holds for a batch's file, record and lines, and
+ * for a cancel.
  */
 class SubmissionConfirmationIT {
 
@@ -39,6 +40,9 @@ class SubmissionConfirmationIT {
     /** Waits longer for the replica: a loaded machine (test JVMs side by side) can take over 500 ms to confirm. */
     private static RedisQueryQueue patient;
 
+    private static RedisQueryControl confirmedControl;
+    private static RedisQueryControl patientControl;
+
     private static RedisBatchStore confirmedBatches;
     private static RedisBatchStore patientBatches;
 
@@ -50,6 +54,18 @@ class SubmissionConfirmationIT {
                 client, Clock.systemUTC(), TTL, () -> null, new ReplicaConfirmation(1, Duration.ofMillis(500)));
         patient = new RedisQueryQueue(
                 client, Clock.systemUTC(), TTL, () -> null, new ReplicaConfirmation(1, Duration.ofSeconds(10)));
+        confirmedControl = new RedisQueryControl(
+                client,
+                new RedisResultStore(client),
+                Clock.systemUTC(),
+                TTL,
+                new ReplicaConfirmation(1, Duration.ofMillis(500)));
+        patientControl = new RedisQueryControl(
+                client,
+                new RedisResultStore(client),
+                Clock.systemUTC(),
+                TTL,
+                new ReplicaConfirmation(1, Duration.ofSeconds(10)));
         confirmedBatches = new RedisBatchStore(
                 client, Clock.systemUTC(), TTL, TTL, () -> null, new ReplicaConfirmation(1, Duration.ofMillis(500)));
         patientBatches = new RedisBatchStore(
@@ -85,6 +101,38 @@ class SubmissionConfirmationIT {
                 .isInstanceOf(ReplicaConfirmationException.class)
                 .hasMessageContaining("0 of 1 replicas confirmed it");
         asleep.join();
+    }
+
+    @Test
+    void anAnsweredCancelIsOnTheReplicaAlready() {
+        Query query = patient.submit("cancelled twice over");
+
+        QueryControl.CancelResult cancelled = patientControl.cancel(query.id(), query.tenant());
+
+        assertThat(cancelled).isInstanceOf(QueryControl.CancelResult.Cancelled.class);
+        assertThat((String) redis.callOnReplica("GET", RedisKeys.resultKey(query.id())))
+                .contains("\"status\":\"cancelled\"");
+        assertThat(redis.callOnReplica("EXISTS", RedisKeys.statusKey(query.id())))
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void aCancelNoReplicaConfirmedInTimeFailsAndARetrySeesItTookEffect() throws Exception {
+        Query query = patient.submit("cancelled on the primary alone");
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> redis.callOnReplica("DEBUG", "SLEEP", "1.5"));
+        Thread.sleep(200);
+
+        assertThatThrownBy(() -> confirmedControl.cancel(query.id(), query.tenant()))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("query " + query.id() + "'s cancel was written on the primary")
+                .hasMessageContaining("0 of 1 replicas confirmed it");
+        asleep.join();
+
+        assertThat(patientControl.cancel(query.id(), query.tenant()))
+                .isInstanceOfSatisfying(
+                        QueryControl.CancelResult.AlreadyEnded.class,
+                        ended -> assertThat(ended.json()).contains("\"status\":\"cancelled\""));
     }
 
     @Test
