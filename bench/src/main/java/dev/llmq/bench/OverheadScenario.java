@@ -29,7 +29,7 @@ final class OverheadScenario implements Scenario {
     static final int CLIENTS = 64;
 
     /** Commands the benchmark itself sends (redis-cli), not llmq. */
-    private static final Set<String> OURS = Set.of("info", "config|resetstat", "config", "client|list", "client");
+    static final Set<String> OURS = Set.of("info", "config|resetstat", "config", "client|list", "client");
 
     @Override
     public String name() {
