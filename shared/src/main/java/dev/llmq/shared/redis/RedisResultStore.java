@@ -8,16 +8,14 @@ import dev.llmq.shared.query.QueryState;
 import dev.llmq.shared.query.TenantId;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * Looks up a result and, while there is none, the query's status record with one {@code MGET} (the status key is
- * hash-tagged into the result key's slot, so this holds on Redis Cluster too).
+ * hash-tagged into the result key's slot, so this holds on Redis Cluster too). Many results are read with one
+ * {@code MGET} on one server; on a cluster, Redisson sends one per hash slot, pipelined by node.
  */
 public final class RedisResultStore implements ResultStore {
 
@@ -45,17 +43,12 @@ public final class RedisResultStore implements ResultStore {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        List<QueryId> order = List.copyOf(ids);
-        order.forEach(id -> batch.<String>getBucket(RedisKeys.resultKey(id), StringCodec.INSTANCE)
-                .getAsync());
-        List<?> replies = batch.execute().getResponses();
+        Map<String, QueryId> byKey = new HashMap<>();
+        ids.forEach(id -> byKey.put(RedisKeys.resultKey(id), id));
+        Map<String, String> found =
+                redis.getBuckets(StringCodec.INSTANCE).get(byKey.keySet().toArray(String[]::new));
         Map<QueryId, String> stored = new HashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            if (replies.get(i) instanceof String json) {
-                stored.put(order.get(i), json);
-            }
-        }
+        found.forEach((key, json) -> stored.put(byKey.get(key), json));
         return stored;
     }
 

@@ -13,7 +13,7 @@ public interface ResultStore {
     QueryLookup lookup(QueryId id);
 
     /**
-     * The stored outcomes (JSON) of those of {@code ids} that have one; a lookup each here, one pipelined round trip in
+     * The stored outcomes (JSON) of those of {@code ids} that have one; a lookup each here, one {@code MGET} in
      * {@link RedisResultStore}.
      */
     default Map<QueryId, String> outcomes(Collection<QueryId> ids) {

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,33 @@ class RedisQueuesIT {
         workerB = new RedisWorkQueue(client, "worker-b", TTL);
         results = new RedisResultStore(client);
         workerA.ensureGroup();
+    }
+
+    @Test
+    void readsTheStoredOfManyResultsAtOnce() {
+        List<QueryId> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(queue.submit("looked up together " + i).id());
+        }
+        for (QueryId id : List.of(ids.get(1), ids.get(3))) {
+            redis().call("SET", RedisKeys.resultKey(id), "{\"id\":" + id.value() + "}");
+        }
+        boolean oneServer = redis() instanceof TestRedis;
+        if (oneServer) {
+            redis().call("CONFIG", "RESETSTAT");
+        }
+
+        Map<QueryId, String> stored = results.outcomes(ids);
+
+        assertThat(stored)
+                .containsOnlyKeys(ids.get(1), ids.get(3))
+                .containsEntry(ids.get(3), "{\"id\":" + ids.get(3).value() + "}");
+        if (oneServer) {
+            Map<String, Long> calls = new java.util.HashMap<>(((TestRedis) redis()).commandCalls());
+            calls.remove("config|resetstat");
+            calls.remove("ping");
+            assertThat(calls).as("one command for all of them").isEqualTo(Map.of("mget", 1L));
+        }
     }
 
     @Test
