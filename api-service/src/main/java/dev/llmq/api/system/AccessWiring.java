@@ -15,12 +15,17 @@ import org.springframework.context.annotation.Configuration;
 class AccessWiring {
 
     @Bean
-    ApiKeyStore apiKeyStore(RedissonClient redis, RedisCommandMetrics timing) {
-        return TimedRedis.timed(ApiKeyStore.class, new RedisApiKeyStore(redis), "api_keys", timing);
+    ApiKeyStore apiKeyStore(RedissonClient redis, RedisProperties redisProperties, RedisCommandMetrics timing) {
+        return TimedRedis.timed(
+                ApiKeyStore.class, new RedisApiKeyStore(redis, redisProperties.confirmation()), "api_keys", timing);
     }
 
     @Bean
-    TenantQuotas tenantQuotas(RedissonClient redis, RedisCommandMetrics timing) {
-        return TimedRedis.timed(TenantQuotas.class, new RedisTenantQuotas(redis), "tenant_quotas", timing);
+    TenantQuotas tenantQuotas(RedissonClient redis, RedisProperties redisProperties, RedisCommandMetrics timing) {
+        return TimedRedis.timed(
+                TenantQuotas.class,
+                new RedisTenantQuotas(redis, redisProperties.confirmation()),
+                "tenant_quotas",
+                timing);
     }
 }

@@ -20,27 +20,38 @@ import org.redisson.client.codec.StringCodec;
  * API keys in Redis: a hash per key digest and an index hash of id to digest. No script spans both (they live in
  * different slots on Redis Cluster); instead the order of writes keeps them safe: the index entry is written before
  * the key and removed after it, so a crash in between leaves at most an index entry without a key, which listing
- * skips. A lookup is one {@code HGETALL}.
+ * skips. A lookup is one {@code HGETALL}. With confirmation asked for, each of those writes is answered only once that
+ * many replicas of its primary have it: a key created and then lost in a failover would stop working, one whose index
+ * entry was lost could not be revoked by id, and a revocation lost would let the key in again.
  */
 public final class RedisApiKeyStore implements ApiKeyStore {
 
     private final RedissonClient redis;
+    private final ReplicaConfirmation confirmation;
 
-    public RedisApiKeyStore(RedissonClient redis) {
+    public RedisApiKeyStore(RedissonClient redis, ReplicaConfirmation confirmation) {
         this.redis = redis;
+        this.confirmation = confirmation;
     }
 
     @Override
     public void create(String digest, ApiKeyRecord key) {
+        RBatch indexed = confirmation.pipeline(redis);
+        var added = indexed.<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
+                .fastPutIfAbsentAsync(key.id().value(), digest);
+        confirmation.execute(indexed, "API key " + key.id() + "'s index entry");
         RMap<String, String> keyHash = redis.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE);
-        if (!index().fastPutIfAbsent(key.id().value(), digest) || keyHash.isExists()) {
+        if (!added.toCompletableFuture().join() || keyHash.isExists()) {
             throw new IllegalStateException("API key " + key.id() + " or its digest already exists");
         }
-        keyHash.putAll(Map.of(
-                "key_id", key.id().value(),
-                "tenant", key.tenant().value(),
-                "name", key.name(),
-                "created_at", key.createdAt().toString()));
+        RBatch stored = confirmation.pipeline(redis);
+        stored.<String, String>getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE)
+                .putAllAsync(Map.of(
+                        "key_id", key.id().value(),
+                        "tenant", key.tenant().value(),
+                        "name", key.name(),
+                        "created_at", key.createdAt().toString()));
+        confirmation.execute(stored, "API key " + key.id());
     }
 
     @Override
@@ -80,8 +91,15 @@ public final class RedisApiKeyStore implements ApiKeyStore {
         if (digest == null) {
             return false;
         }
-        redis.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE).delete();
-        return index().fastRemove(id.value()) == 1;
+        RBatch deleted = confirmation.pipeline(redis);
+        deleted.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE).deleteAsync();
+        confirmation.execute(deleted, "API key " + id + "'s revocation");
+        RBatch unindexed = confirmation.pipeline(redis);
+        var removed = unindexed
+                .<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
+                .fastRemoveAsync(id.value());
+        confirmation.execute(unindexed, "API key " + id + "'s index entry");
+        return removed.toCompletableFuture().join() == 1;
     }
 
     private RMap<String, String> index() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -44,9 +45,12 @@ public final class RedisTenantQuotas implements TenantQuotas {
             """;
 
     private final RedissonClient redis;
+    private final ReplicaConfirmation confirmation;
 
-    public RedisTenantQuotas(RedissonClient redis) {
+    /** With {@code confirmation} asked for, limits are set only once that many replicas have them. */
+    public RedisTenantQuotas(RedissonClient redis, ReplicaConfirmation confirmation) {
         this.redis = redis;
+        this.confirmation = confirmation;
     }
 
     @Override
@@ -64,10 +68,12 @@ public final class RedisTenantQuotas implements TenantQuotas {
 
     @Override
     public void put(TenantId tenant, TenantLimits limits) {
-        redis.<String, String>getMap(RedisKeys.tenantLimitsKey(tenant), StringCodec.INSTANCE)
-                .putAll(Map.of(
+        RBatch batch = confirmation.pipeline(redis);
+        batch.<String, String>getMap(RedisKeys.tenantLimitsKey(tenant), StringCodec.INSTANCE)
+                .putAllAsync(Map.of(
                         REQUESTS_PER_MINUTE, Integer.toString(limits.requestsPerMinute()),
                         MAX_IN_FLIGHT, Integer.toString(limits.maxInFlight())));
+        confirmation.execute(batch, "tenant " + tenant.value() + "'s limits");
     }
 
     @Override

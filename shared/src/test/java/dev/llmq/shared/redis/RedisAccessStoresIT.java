@@ -53,7 +53,7 @@ class RedisAccessStoresIT {
 
     @Test
     void aKeyIsFoundByItsDigestListedByTenantAndGoneOnceRevoked() {
-        ApiKeyStore keys = new RedisApiKeyStore(client);
+        ApiKeyStore keys = new RedisApiKeyStore(client, ReplicaConfirmation.NONE);
         ApiKeyRecord a = key("acme", Instant.parse("2026-12-01T10:00:00Z"));
         ApiKeyRecord b = key("other", Instant.parse("2026-12-01T11:00:00Z"));
         keys.create(DIGEST_A, a);
@@ -71,7 +71,7 @@ class RedisAccessStoresIT {
 
     @Test
     void anIndexEntryLeftWithoutItsKeyIsSkippedAndStillRevocable() {
-        ApiKeyStore keys = new RedisApiKeyStore(client);
+        ApiKeyStore keys = new RedisApiKeyStore(client, ReplicaConfirmation.NONE);
         ApiKeyRecord a = key("acme", Instant.EPOCH);
         keys.create(DIGEST_A, a);
         client.getMap(RedisKeys.apiKey(DIGEST_A), StringCodec.INSTANCE).delete();
@@ -82,7 +82,7 @@ class RedisAccessStoresIT {
 
     @Test
     void aTenantsRequestsAreCountedInASlidingMinuteUnderItsOwnLimitsOrTheDefaults() {
-        TenantQuotas quotas = new RedisTenantQuotas(client);
+        TenantQuotas quotas = new RedisTenantQuotas(client, ReplicaConfirmation.NONE);
         TenantId tenant = new TenantId("acme");
         TenantLimits defaults = new TenantLimits(600, 100);
 
@@ -105,7 +105,7 @@ class RedisAccessStoresIT {
 
     @Test
     void noRateCapAdmitsEverythingAndCountsNothing() {
-        TenantQuotas quotas = new RedisTenantQuotas(client);
+        TenantQuotas quotas = new RedisTenantQuotas(client, ReplicaConfirmation.NONE);
         TenantId tenant = new TenantId("free");
 
         for (int i = 0; i < 50; i++) {

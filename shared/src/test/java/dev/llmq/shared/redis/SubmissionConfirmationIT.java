@@ -3,6 +3,9 @@ package dev.llmq.shared.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmq.shared.access.ApiKeyId;
+import dev.llmq.shared.access.ApiKeyRecord;
+import dev.llmq.shared.access.TenantLimits;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.query.QueryRequest;
@@ -12,6 +15,7 @@ import dev.llmq.shared.testing.RedisSentinelExtension;
 import dev.llmq.shared.testing.TestRedisSentinel;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +28,14 @@ import org.redisson.api.RedissonClient;
 
 /**
  * A submission asked to be confirmed by a replica is accepted only once the replica has its id, status and entry: a
- * failover right after cannot lose it nor issue its id again. The same holds for a batch's file, record and lines, and
- * for a cancel.
+ * failover right after cannot lose it nor issue its id again. The same holds for a batch's file, record and lines, a
+ * cancel, an API key and its revocation, and a tenant's limits.
  */
 class SubmissionConfirmationIT {
 
     private static final Duration TTL = Duration.ofHours(1);
+    private static final String KEPT_DIGEST = "c".repeat(64);
+    private static final String REVOKED_DIGEST = "d".repeat(64);
 
     @RegisterExtension
     static RedisSentinelExtension server = new RedisSentinelExtension();
@@ -133,6 +139,69 @@ class SubmissionConfirmationIT {
                 .isInstanceOfSatisfying(
                         QueryControl.CancelResult.AlreadyEnded.class,
                         ended -> assertThat(ended.json()).contains("\"status\":\"cancelled\""));
+    }
+
+    @Test
+    void anApiKeyIsOnTheReplicaOnceCreatedAndGoneFromItOnceRevoked() {
+        RedisApiKeyStore keys = new RedisApiKeyStore(client, new ReplicaConfirmation(1, Duration.ofSeconds(10)));
+        ApiKeyRecord key = new ApiKeyRecord(
+                new ApiKeyId("key_00000000000000000000cafe"), new TenantId("acme"), "kept", Instant.EPOCH);
+
+        keys.create(KEPT_DIGEST, key);
+
+        assertThat(redis.callOnReplica("HGET", RedisKeys.apiKey(KEPT_DIGEST), "tenant"))
+                .isEqualTo("acme");
+        assertThat(redis.callOnReplica("HGET", RedisKeys.API_KEY_INDEX, "key_00000000000000000000cafe"))
+                .isEqualTo(KEPT_DIGEST);
+
+        assertThat(keys.revoke(key.id())).isTrue();
+
+        assertThat(redis.callOnReplica("EXISTS", RedisKeys.apiKey(KEPT_DIGEST))).isEqualTo(0L);
+        assertThat(redis.callOnReplica("HEXISTS", RedisKeys.API_KEY_INDEX, "key_00000000000000000000cafe"))
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void aRevocationNoReplicaConfirmedFailsAfterTheKeyStoppedWorkingAndARetryCompletesIt() throws Exception {
+        RedisApiKeyStore patientKeys = new RedisApiKeyStore(client, new ReplicaConfirmation(1, Duration.ofSeconds(10)));
+        RedisApiKeyStore keys = new RedisApiKeyStore(client, new ReplicaConfirmation(1, Duration.ofMillis(500)));
+        ApiKeyRecord key = new ApiKeyRecord(
+                new ApiKeyId("key_0000000000000000000dead0"), new TenantId("acme"), "revoked", Instant.EPOCH);
+        patientKeys.create(REVOKED_DIGEST, key);
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> redis.callOnReplica("DEBUG", "SLEEP", "1.5"));
+        Thread.sleep(200);
+
+        assertThatThrownBy(() -> keys.revoke(key.id()))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("API key key_0000000000000000000dead0's revocation was written on the primary");
+        asleep.join();
+
+        assertThat(patientKeys.findByDigest(REVOKED_DIGEST)).isEmpty();
+        assertThat(patientKeys.revoke(key.id()))
+                .as("the retry finds the index entry left")
+                .isTrue();
+        assertThat(redis.callOnReplica("HEXISTS", RedisKeys.API_KEY_INDEX, "key_0000000000000000000dead0"))
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void tenantLimitsAreOnTheReplicaOnceSetAndRefusedWhenNoneConfirms() throws Exception {
+        TenantId tenant = new TenantId("limited");
+        new RedisTenantQuotas(client, new ReplicaConfirmation(1, Duration.ofSeconds(10)))
+                .put(tenant, new TenantLimits(60, 5));
+
+        assertThat(redis.callOnReplica("HGET", RedisKeys.tenantLimitsKey(tenant), "max_in_flight"))
+                .isEqualTo("5");
+
+        CompletableFuture<Object> asleep =
+                CompletableFuture.supplyAsync(() -> redis.callOnReplica("DEBUG", "SLEEP", "1.5"));
+        Thread.sleep(200);
+        assertThatThrownBy(() -> new RedisTenantQuotas(client, new ReplicaConfirmation(1, Duration.ofMillis(500)))
+                        .put(tenant, new TenantLimits(60, 6)))
+                .isInstanceOf(ReplicaConfirmationException.class)
+                .hasMessageContaining("tenant limited's limits");
+        asleep.join();
     }
 
     @Test
