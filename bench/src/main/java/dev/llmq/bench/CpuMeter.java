@@ -68,6 +68,21 @@ final class CpuMeter {
         return used == 0 ? 0 : Math.round(1000.0 * compiling / used) / 1000.0;
     }
 
+    /** As {@link #compilerShare()}, for each JVM among the processes on its own. */
+    Map<String, Double> compilerShares() {
+        Map<String, Long> now = ticks(pids);
+        Map<String, Long> compilerNow = compilerTicks(pids);
+        Map<String, Double> shares = new LinkedHashMap<>();
+        compilerStart.forEach((name, compilerThen) -> {
+            if (compilerNow.containsKey(name) && now.containsKey(name) && start.containsKey(name)) {
+                long used = now.get(name) - start.get(name);
+                long compiling = compilerNow.get(name) - compilerThen;
+                shares.put(name, used == 0 ? 0 : Math.round(1000.0 * compiling / used) / 1000.0);
+            }
+        });
+        return shares;
+    }
+
     private static Map<String, Long> compilerTicks(Map<String, Long> pids) {
         return each(pids, CpuMeter::compilerTicksOf);
     }

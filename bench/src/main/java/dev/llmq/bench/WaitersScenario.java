@@ -143,6 +143,7 @@ final class WaitersScenario implements Scenario {
             StringBuffer lastError = new StringBuffer();
             long connectionsWhileWaiting;
             double drainCompilerShare;
+            Map<String, Double> drainCompilerShares;
             Map<String, Long> commandsWhileParked = new java.util.TreeMap<>();
             // one HTTP/2 connection per client, each below Tomcat's 100 concurrent streams per connection
             List<HttpClient> clients = new ArrayList<>();
@@ -221,6 +222,7 @@ final class WaitersScenario implements Scenario {
                 waits.shutdown();
                 waits.awaitTermination(5, TimeUnit.MINUTES);
                 drainCompilerShare = drainCpu.compilerShare();
+                drainCompilerShares = drainCpu.compilerShares();
             } finally {
                 clients.forEach(HttpClient::close);
                 listener.shutdown();
@@ -248,6 +250,7 @@ final class WaitersScenario implements Scenario {
                     .figure("warm_up_s", warmUp.took().toMillis() / 1000.0)
                     .figure("warm_up_jit_shares", warmUp.compilerShares())
                     .figure("drain_jit_share_of_cpu", drainCompilerShare)
+                    .figure("drain_jit_share_by_process", drainCompilerShares)
                     .figure("last_error", lastError.toString());
         }
     }
