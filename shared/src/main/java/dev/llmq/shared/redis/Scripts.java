@@ -134,17 +134,38 @@ final class Scripts {
      * owns (no delivery counted); returns the ids another consumer now owns, each with the prefix. An entry pending
      * for no one was acknowledged (its outcome is stored, usually by this very worker a moment before) and is not
      * reported: under load the worker's own finish often lands between its snapshot of held entries and this script.
+     * One {@code XPENDING} lists the consumer's own entries and one {@code XCLAIM} per 1,000 of them refreshes them,
+     * whatever their number (a worker with thousands of slow calls in flight refreshes them every few seconds); only an
+     * entry not among them is looked up alone, to tell one another consumer took from one acknowledged.
      */
     static final String KEEP_ALIVE = """
-            local lost = {}
+            local wanted = {}
+            local count = 0
             for i = 4, #ARGV do
-              local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-              if #pending == 1 then
-                if pending[1][2] == ARGV[2] then
-                  redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
-                else
-                  table.insert(lost, ARGV[3] .. ARGV[i])
-                end
+              wanted[ARGV[i]] = true
+              count = count + 1
+            end
+            local owned = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', count + 100, ARGV[2])
+            local claim = {}
+            for _, entry in ipairs(owned) do
+              if wanted[entry[1]] then
+                wanted[entry[1]] = nil
+                table.insert(claim, entry[1])
+              end
+            end
+            for from = 1, #claim, 1000 do
+              local args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0}
+              for i = from, math.min(from + 999, #claim) do
+                table.insert(args, claim[i])
+              end
+              table.insert(args, 'JUSTID')
+              redis.call(unpack(args))
+            end
+            local lost = {}
+            for id in pairs(wanted) do
+              local pending = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+              if #pending == 1 and pending[1][2] ~= ARGV[2] then
+                table.insert(lost, ARGV[3] .. id)
               end
             end
             return lost

@@ -321,6 +321,31 @@ class RedisQueuesIT {
     }
 
     @Test
+    void keepingEntriesAliveCostsOneListingAndOneClaimPerThousand() {
+        assumeTrue(redis() instanceof TestRedis, "counts the commands of one server");
+        for (int i = 0; i < 1_005; i++) {
+            queue.submit("long call " + i);
+        }
+        List<Delivery> held = new ArrayList<>();
+        while (held.size() < 1_005) {
+            held.addAll(workerA.read(1_005 - held.size(), Duration.ofMillis(100)));
+        }
+        List<String> entryIds = held.stream().map(Delivery::entryId).toList();
+        awaitIdle(entryIds.getLast(), 200);
+        redis().call("CONFIG", "RESETSTAT");
+
+        assertThat(workerA.keepAlive(entryIds)).isEmpty();
+
+        Map<String, Long> calls = new java.util.HashMap<>(((TestRedis) redis()).commandCalls());
+        calls.remove("config|resetstat");
+        calls.remove("ping");
+        assertThat(calls).isEqualTo(Map.of("eval", 1L, "xpending", 1L, "xclaim", 2L));
+        assertThat(workerB.claimAbandoned(Duration.ofMillis(200), 1_005, Set.of()))
+                .as("every entry refreshed")
+                .isEmpty();
+    }
+
+    @Test
     void anEntryItsOwnerHasFinishedIsNotReportedAsClaimedByAnother() {
         Query query = queue.submit("done before the keep-alive");
         Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
