@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmq.e2e.Cluster;
 import dev.llmq.e2e.SimulatorLog;
-import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisServerExtension;
 import dev.llmq.shared.testing.ServiceProcess;
 import dev.llmq.shared.testing.TestRedis;
@@ -164,7 +163,7 @@ class NetworkChaosIT {
             pause();
             faults.reset(List.of(workerLinks.get(0)));
             pause();
-            awaitEntriesHeldBy("network-chaos-a");
+            awaitWorkBy("network-chaos-a");
             // longer than the reclaim time: the other worker takes over what worker a holds
             faults.blackhole(
                     List.of(workerLinks.get(0)), RECLAIM_AFTER.multipliedBy(2).plusSeconds(1));
@@ -249,20 +248,15 @@ class NetworkChaosIT {
                 "--llmq.llm.first-token-timeout=" + FIRST_TOKEN_TIMEOUT.toMillis() + "ms");
     }
 
-    /** Waits until the consumer holds entries on the normal-priority stream, so that a fault on its link matters. */
-    private static void awaitEntriesHeldBy(String consumer) {
+    /**
+     * Waits until the consumer is working on a query (begun, its entry pending for it), so that a fault on its link
+     * matters: an entry only delivered to it may have been lost on the way when the fault began, and the worker would
+     * never know it held it (a run saw worker a's blackhole swallow the read that delivered its only entry).
+     */
+    private static void awaitWorkBy(String consumer) {
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> !((List<?>) server.redis()
-                                .call(
-                                        "XPENDING",
-                                        RedisKeys.QUERY_STREAM,
-                                        RedisKeys.WORKER_GROUP,
-                                        "-",
-                                        "+",
-                                        "10",
-                                        consumer))
-                        .isEmpty());
+                .until(() -> RedisAudit.working(server.redis(), consumer));
     }
 
     private static List<String> urls() {

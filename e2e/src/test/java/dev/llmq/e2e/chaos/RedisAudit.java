@@ -1,5 +1,6 @@
 package dev.llmq.e2e.chaos;
 
+import dev.llmq.shared.query.QueryId;
 import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.TestRedis;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -81,10 +83,35 @@ public final class RedisAudit {
 
     /** Adds the id of the query in {@code queryJson} (an entry's query field, a retry set member), if it has one. */
     private static void addQueryId(String queryJson, Set<Long> ids) {
+        queryIdIn(queryJson).ifPresent(ids::add);
+    }
+
+    /** The id of the query in {@code queryJson} (an entry's query field, a retry set member), if it has one. */
+    public static OptionalLong queryIdIn(String queryJson) {
         Matcher id = QUERY_ID.matcher(queryJson);
-        if (id.find()) {
-            ids.add(Long.parseLong(id.group(1)));
+        return id.find() ? OptionalLong.of(Long.parseLong(id.group(1))) : OptionalLong.empty();
+    }
+
+    /**
+     * Whether {@code consumer} is working on a query of the normal-priority stream: its entry is pending for the
+     * consumer and its status record says running, so the worker has begun it and knows it holds it (an entry merely
+     * delivered to it may never have reached it).
+     */
+    public static boolean working(RedisDeployment redis, String consumer) {
+        for (Object pending : (List<?>)
+                redis.call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "-", "+", "100", consumer)) {
+            String entry = (String) ((List<?>) pending).getFirst();
+            for (Object found : (List<?>) redis.call("XRANGE", RedisKeys.QUERY_STREAM, entry, entry)) {
+                List<?> fields = (List<?>) ((List<?>) found).get(1);
+                OptionalLong id = queryIdIn((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1));
+                if (id.isPresent()
+                        && redis.call("GET", RedisKeys.statusKey(new QueryId(id.getAsLong()))) instanceof String status
+                        && status.contains("\"status\":\"running\"")) {
+                    return true;
+                }
+            }
         }
+        return false;
     }
 
     /**
