@@ -351,25 +351,33 @@ public final class RedisWorkQueue implements WorkQueue {
 
     @Override
     public boolean retryLater(Delivery delivery, Query next, Instant due) {
+        // a query waiting for its retry shows as queued again (if its status record still exists): on one server in the
+        // same script, so that no worker can take the retry and mark it running before; on a cluster the record is in
+        // another slot and follows in a second round trip, only once the retry is scheduled, so that a worker whose
+        // entry was reclaimed does not overwrite its new owner's status
+        String statusKey = RedisKeys.statusKey(next.id());
+        List<Object> keys = new ArrayList<>(List.of(EntryIds.streamKeyOf(delivery.entryId()), RedisKeys.RETRY_SET));
+        List<Object> args = new ArrayList<>(List.of(
+                RedisKeys.WORKER_GROUP,
+                consumer,
+                EntryIds.idOf(delivery.entryId()).toString(),
+                Long.toString(due.toEpochMilli()),
+                ProtocolJson.encode(next)));
+        if (oneServer) {
+            keys.add(statusKey);
+            args.add(StatusRecord.queuedAgain(next));
+            args.add(Long.toString(resultTtl.toMillis()));
+        }
         Long scheduled = redis.getScript(StringCodec.INSTANCE)
-                .eval(
-                        RScript.Mode.READ_WRITE,
-                        Scripts.SCHEDULE_RETRY,
-                        RScript.ReturnType.LONG,
-                        List.of(EntryIds.streamKeyOf(delivery.entryId()), RedisKeys.RETRY_SET),
-                        RedisKeys.WORKER_GROUP,
-                        consumer,
-                        EntryIds.idOf(delivery.entryId()).toString(),
-                        Long.toString(due.toEpochMilli()),
-                        ProtocolJson.encode(next));
+                .eval(RScript.Mode.READ_WRITE, Scripts.SCHEDULE_RETRY, RScript.ReturnType.LONG, keys, args.toArray());
         if (scheduled == null || scheduled != 1L) {
             // the entry is no longer this worker's: whoever holds it now keeps the status it gave
             return false;
         }
-        // a query waiting for its retry shows as queued again (if its status record still exists); a second round
-        // trip on this path only, so that a worker whose entry was reclaimed does not overwrite its new owner's status
-        redis.<String>getBucket(RedisKeys.statusKey(next.id()), StringCodec.INSTANCE)
-                .setIfExists(StatusRecord.queuedAgain(next), resultTtl);
+        if (!oneServer) {
+            redis.<String>getBucket(statusKey, StringCodec.INSTANCE)
+                    .setIfExists(StatusRecord.queuedAgain(next), resultTtl);
+        }
         return true;
     }
 

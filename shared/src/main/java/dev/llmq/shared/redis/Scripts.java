@@ -41,10 +41,12 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: stream, retry set. ARGV: group, consumer, entry id, due (epoch ms), next attempt's JSON. Takes the entry off
-     * the stream and schedules the retry only while the consumer still owns the entry, so that a repeat (after a failure
-     * that left the caller unsure whether the first try ran) or a worker whose entry was reclaimed meanwhile cannot
-     * schedule the attempt twice. Returns 1 if it scheduled.
+     * KEYS: stream, retry set, and on one server the status record. ARGV: group, consumer, entry id, due (epoch ms), next
+     * attempt's JSON, and with the status record its "queued again" value and TTL ms. Takes the entry off the stream and
+     * schedules the retry only while the consumer still owns the entry, so that a repeat (after a failure that left the
+     * caller unsure whether the first try ran) or a worker whose entry was reclaimed meanwhile cannot schedule the
+     * attempt twice; the status record (if it still exists) says queued in the same step, before any worker can take
+     * the retry and mark it running. Returns 1 if it scheduled.
      */
     static final String SCHEDULE_RETRY = """
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
@@ -54,6 +56,9 @@ final class Scripts {
             redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
             redis.call('XDEL', KEYS[1], ARGV[3])
             redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+            if #KEYS == 3 then
+              redis.call('SET', KEYS[3], ARGV[6], 'XX', 'PX', ARGV[7])
+            end
             return 1
             """;
 

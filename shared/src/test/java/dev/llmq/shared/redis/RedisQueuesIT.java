@@ -17,6 +17,7 @@ import dev.llmq.shared.query.Timing;
 import dev.llmq.shared.query.TraceParent;
 import dev.llmq.shared.query.Usage;
 import dev.llmq.shared.testing.Outcomes;
+import dev.llmq.shared.testing.RedisCli;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.RedisExtension;
 import dev.llmq.shared.testing.RedisServerExtension;
@@ -459,6 +460,34 @@ class RedisQueuesIT {
         assertThat(workerB.read(10, Duration.ofMillis(100)))
                 .singleElement()
                 .satisfies(retry -> assertThat(retry.query()).isEqualTo(query.nextAttempt()));
+    }
+
+    @Test
+    void aRetryIsMarkedQueuedByTheScriptThatSchedulesItBeforeAnyWorkerCanTakeIt() throws Exception {
+        assumeTrue(redis() instanceof TestRedis, "on one server the status record is written in the same script");
+        TestRedis server = (TestRedis) redis();
+        Query query = queue.submit("retried at once");
+        Delivery delivery = workerA.read(1, Duration.ofMillis(100)).getFirst();
+        assertThat(workerA.begin(delivery, CLOCK.instant())).isInstanceOf(Begun.Running.class);
+        String statusKey = RedisKeys.statusKey(query.id());
+
+        String statusWrite = null;
+        try (RedisCli monitor = new RedisCli(server.host(), server.port())) {
+            assertThat(monitor.call("MONITOR")).isEqualTo("OK");
+            assertThat(workerA.retryLater(delivery, query.nextAttempt(), CLOCK.instant()))
+                    .isTrue();
+            while (statusWrite == null) {
+                // a monitored command per reply; none for 10 s fails the read
+                if (monitor.readReply() instanceof String line && line.contains("\"SET\" \"" + statusKey + "\"")) {
+                    statusWrite = line;
+                }
+            }
+        }
+
+        assertThat(statusWrite)
+                .as("written inside the script, not in a round trip after it")
+                .contains("[0 lua]");
+        assertThat(redis().call("GET", statusKey).toString()).contains("\"status\":\"queued\"");
     }
 
     @Test
