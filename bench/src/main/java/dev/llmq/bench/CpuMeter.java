@@ -54,33 +54,37 @@ final class CpuMeter {
      * threads (Redis) do not count.
      */
     double compilerShare() {
-        Map<String, Long> now = ticks(pids);
-        Map<String, Long> compilerNow = compilerTicks(pids);
         long used = 0;
         long compiling = 0;
-        for (Map.Entry<String, Long> process : compilerStart.entrySet()) {
-            String name = process.getKey();
-            if (compilerNow.containsKey(name) && now.containsKey(name) && start.containsKey(name)) {
-                used += now.get(name) - start.get(name);
-                compiling += compilerNow.get(name) - process.getValue();
-            }
+        for (long[] jvm : compilerUse().values()) {
+            used += jvm[0];
+            compiling += jvm[1];
         }
-        return used == 0 ? 0 : Math.round(1000.0 * compiling / used) / 1000.0;
+        return share(compiling, used);
     }
 
     /** As {@link #compilerShare()}, for each JVM among the processes on its own. */
     Map<String, Double> compilerShares() {
+        Map<String, Double> shares = new LinkedHashMap<>();
+        compilerUse().forEach((name, jvm) -> shares.put(name, share(jvm[1], jvm[0])));
+        return shares;
+    }
+
+    /** Each JVM's ticks since the start: all its threads', then its compiler threads'. */
+    private Map<String, long[]> compilerUse() {
         Map<String, Long> now = ticks(pids);
         Map<String, Long> compilerNow = compilerTicks(pids);
-        Map<String, Double> shares = new LinkedHashMap<>();
+        Map<String, long[]> use = new LinkedHashMap<>();
         compilerStart.forEach((name, compilerThen) -> {
             if (compilerNow.containsKey(name) && now.containsKey(name) && start.containsKey(name)) {
-                long used = now.get(name) - start.get(name);
-                long compiling = compilerNow.get(name) - compilerThen;
-                shares.put(name, used == 0 ? 0 : Math.round(1000.0 * compiling / used) / 1000.0);
+                use.put(name, new long[] {now.get(name) - start.get(name), compilerNow.get(name) - compilerThen});
             }
         });
-        return shares;
+        return use;
+    }
+
+    private static double share(long compiling, long used) {
+        return used == 0 ? 0 : Math.round(1000.0 * compiling / used) / 1000.0;
     }
 
     private static Map<String, Long> compilerTicks(Map<String, Long> pids) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,7 +145,7 @@ final class WaitersScenario implements Scenario {
             long connectionsWhileWaiting;
             double drainCompilerShare;
             Map<String, Double> drainCompilerShares;
-            Map<String, Long> commandsWhileParked = new java.util.TreeMap<>();
+            Map<String, Long> commandsWhileParked = new TreeMap<>();
             // one HTTP/2 connection per client, each below Tomcat's 100 concurrent streams per connection
             List<HttpClient> clients = new ArrayList<>();
             for (int i = 0; i < (count + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION; i++) {

@@ -68,11 +68,8 @@ public final class RedisAudit {
             }
             for (Object pending :
                     (List<?>) redis.call("XPENDING", stream, RedisKeys.WORKER_GROUP, "-", "+", "100000")) {
-                String entry = (String) ((List<?>) pending).getFirst();
-                for (Object found : (List<?>) redis.call("XRANGE", stream, entry, entry)) {
-                    List<?> fields = (List<?>) ((List<?>) found).get(1);
-                    addQueryId((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1), ids);
-                }
+                queryIdOfEntry(redis, stream, (String) ((List<?>) pending).getFirst())
+                        .ifPresent(ids::add);
             }
         }
         for (Object retry : (List<?>) redis.call("ZRANGE", RedisKeys.RETRY_SET, "0", "-1")) {
@@ -86,8 +83,18 @@ public final class RedisAudit {
         queryIdIn(queryJson).ifPresent(ids::add);
     }
 
+    /** The id of the query in stream entry {@code entry}, if it still exists and holds one. */
+    private static OptionalLong queryIdOfEntry(RedisDeployment redis, String stream, String entry) {
+        List<?> found = (List<?>) redis.call("XRANGE", stream, entry, entry);
+        if (found.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        List<?> fields = (List<?>) ((List<?>) found.getFirst()).get(1);
+        return queryIdIn((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1));
+    }
+
     /** The id of the query in {@code queryJson} (an entry's query field, a retry set member), if it has one. */
-    public static OptionalLong queryIdIn(String queryJson) {
+    private static OptionalLong queryIdIn(String queryJson) {
         Matcher id = QUERY_ID.matcher(queryJson);
         return id.find() ? OptionalLong.of(Long.parseLong(id.group(1))) : OptionalLong.empty();
     }
@@ -100,15 +107,11 @@ public final class RedisAudit {
     public static boolean working(RedisDeployment redis, String consumer) {
         for (Object pending : (List<?>)
                 redis.call("XPENDING", RedisKeys.QUERY_STREAM, RedisKeys.WORKER_GROUP, "-", "+", "100", consumer)) {
-            String entry = (String) ((List<?>) pending).getFirst();
-            for (Object found : (List<?>) redis.call("XRANGE", RedisKeys.QUERY_STREAM, entry, entry)) {
-                List<?> fields = (List<?>) ((List<?>) found).get(1);
-                OptionalLong id = queryIdIn((String) fields.get(fields.indexOf(RedisKeys.QUERY_FIELD) + 1));
-                if (id.isPresent()
-                        && redis.call("GET", RedisKeys.statusKey(new QueryId(id.getAsLong()))) instanceof String status
-                        && status.contains("\"status\":\"running\"")) {
-                    return true;
-                }
+            OptionalLong id = queryIdOfEntry(redis, RedisKeys.QUERY_STREAM, (String) ((List<?>) pending).getFirst());
+            if (id.isPresent()
+                    && redis.call("GET", RedisKeys.statusKey(new QueryId(id.getAsLong()))) instanceof String status
+                    && status.contains("\"status\":\"running\"")) {
+                return true;
             }
         }
         return false;

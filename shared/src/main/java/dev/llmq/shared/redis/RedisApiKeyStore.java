@@ -36,22 +36,24 @@ public final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public void create(String digest, ApiKeyRecord key) {
-        RBatch indexed = confirmation.pipeline(redis);
-        var added = indexed.<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
-                .fastPutIfAbsentAsync(key.id().value(), digest);
-        confirmation.execute(indexed, "API key " + key.id() + "'s index entry");
-        RMap<String, String> keyHash = redis.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE);
-        if (!added.toCompletableFuture().join() || keyHash.isExists()) {
+        boolean added = confirmation.write(
+                redis,
+                batch -> batch.<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
+                        .fastPutIfAbsentAsync(key.id().value(), digest),
+                "API key " + key.id() + "'s index entry");
+        if (!added
+                || redis.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE).isExists()) {
             throw new IllegalStateException("API key " + key.id() + " or its digest already exists");
         }
-        RBatch stored = confirmation.pipeline(redis);
-        stored.<String, String>getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE)
-                .putAllAsync(Map.of(
-                        "key_id", key.id().value(),
-                        "tenant", key.tenant().value(),
-                        "name", key.name(),
-                        "created_at", key.createdAt().toString()));
-        confirmation.execute(stored, "API key " + key.id());
+        confirmation.write(
+                redis,
+                batch -> batch.<String, String>getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE)
+                        .putAllAsync(Map.of(
+                                "key_id", key.id().value(),
+                                "tenant", key.tenant().value(),
+                                "name", key.name(),
+                                "created_at", key.createdAt().toString())),
+                "API key " + key.id());
     }
 
     @Override
@@ -91,15 +93,17 @@ public final class RedisApiKeyStore implements ApiKeyStore {
         if (digest == null) {
             return false;
         }
-        RBatch deleted = confirmation.pipeline(redis);
-        deleted.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE).deleteAsync();
-        confirmation.execute(deleted, "API key " + id + "'s revocation");
-        RBatch unindexed = confirmation.pipeline(redis);
-        var removed = unindexed
-                .<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
-                .fastRemoveAsync(id.value());
-        confirmation.execute(unindexed, "API key " + id + "'s index entry");
-        return removed.toCompletableFuture().join() == 1;
+        confirmation.write(
+                redis,
+                batch -> batch.getMap(RedisKeys.apiKey(digest), StringCodec.INSTANCE)
+                        .deleteAsync(),
+                "API key " + id + "'s revocation");
+        long removed = confirmation.write(
+                redis,
+                batch -> batch.<String, String>getMap(RedisKeys.API_KEY_INDEX, StringCodec.INSTANCE)
+                        .fastRemoveAsync(id.value()),
+                "API key " + id + "'s index entry");
+        return removed == 1;
     }
 
     private RMap<String, String> index() {

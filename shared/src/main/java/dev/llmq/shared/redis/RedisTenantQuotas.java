@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -68,12 +67,13 @@ public final class RedisTenantQuotas implements TenantQuotas {
 
     @Override
     public void put(TenantId tenant, TenantLimits limits) {
-        RBatch batch = confirmation.pipeline(redis);
-        batch.<String, String>getMap(RedisKeys.tenantLimitsKey(tenant), StringCodec.INSTANCE)
-                .putAllAsync(Map.of(
-                        REQUESTS_PER_MINUTE, Integer.toString(limits.requestsPerMinute()),
-                        MAX_IN_FLIGHT, Integer.toString(limits.maxInFlight())));
-        confirmation.execute(batch, "tenant " + tenant.value() + "'s limits");
+        confirmation.write(
+                redis,
+                batch -> batch.<String, String>getMap(RedisKeys.tenantLimitsKey(tenant), StringCodec.INSTANCE)
+                        .putAllAsync(Map.of(
+                                REQUESTS_PER_MINUTE, Integer.toString(limits.requestsPerMinute()),
+                                MAX_IN_FLIGHT, Integer.toString(limits.maxInFlight()))),
+                "tenant " + tenant.value() + "'s limits");
     }
 
     @Override

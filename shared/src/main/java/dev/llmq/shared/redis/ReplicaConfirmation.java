@@ -1,9 +1,11 @@
 package dev.llmq.shared.redis;
 
 import java.time.Duration;
+import java.util.function.Function;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -45,5 +47,18 @@ public record ReplicaConfirmation(int replicas, Duration within) {
             throw new ReplicaConfirmationException(what + " was written on the primary, but " + result.getSyncedSlaves()
                     + " of " + replicas + " replicas confirmed it within " + within);
         }
+    }
+
+    /**
+     * Runs one write, which {@code write} puts on a pipeline, on the primary of its key, confirmed if asked; returns its
+     * reply.
+     *
+     * @throws ReplicaConfirmationException naming {@code what} when fewer replicas confirmed in time
+     */
+    <T> T write(RedissonClient redis, Function<RBatch, RFuture<T>> write, String what) {
+        RBatch batch = pipeline(redis);
+        RFuture<T> reply = write.apply(batch);
+        execute(batch, what);
+        return reply.toCompletableFuture().join();
     }
 }
