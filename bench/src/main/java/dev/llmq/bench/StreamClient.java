@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.redisson.Redisson;
+import org.redisson.api.RBatch;
 import org.redisson.api.RPatternTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamAddArgs;
@@ -18,12 +19,15 @@ import org.redisson.config.Config;
 /**
  * Puts queries straight onto llmq's stream and learns their outcomes from the result channels, without the
  * api-service: what a worker alone sustains, when the HTTP side of the machine would be the limit first. Writes what
- * the api would (the id from llmq's counter, the query JSON in the {@code query} field) except the status record,
- * which the worker does not need (without it, beginning a query costs the worker one read more).
+ * the api would, in one pipeline as the api does: the id from llmq's counter, the queued status record ({@code SET
+ * ... PX}; a worker drops an entry whose query Redis does not know, as one lost in a failover) and the query JSON in
+ * the stream entry's {@code query} field.
  */
 final class StreamClient implements AutoCloseable {
 
     private static final String RESULT_PREFIX = "query_result_";
+    /** How long a status record is kept, as the api's default result TTL. */
+    private static final Duration STATUS_TTL = Duration.ofHours(24);
 
     private final RedissonClient redis;
     private final RPatternTopic results;
@@ -46,24 +50,39 @@ final class StreamClient implements AutoCloseable {
 
     /** Enqueues {@code prompt} (plain text) and waits for its outcome; throws unless it succeeded in time. */
     void submitAndAwait(String prompt, Duration wait) throws Exception {
+        Submitted submitted = submit(prompt);
+        try {
+            String json = submitted.outcome().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (!json.contains("\"succeeded\"")) {
+                throw new IOException("query " + submitted.id() + " did not succeed: " + json);
+            }
+        } catch (TimeoutException ex) {
+            throw new IOException("no outcome for query " + submitted.id() + " within " + wait);
+        } finally {
+            waiting.remove(submitted.id());
+        }
+    }
+
+    /** A query put onto the stream, and its outcome JSON once published. */
+    record Submitted(long id, CompletableFuture<String> outcome) {}
+
+    /** Enqueues {@code prompt} (plain text, no quotes or backslashes); the outcome is listened for before it is. */
+    Submitted submit(String prompt) {
         long id = redis.getAtomicLong("llmq:query-ids").incrementAndGet();
         CompletableFuture<String> outcome = new CompletableFuture<>();
         waiting.put(id, outcome);
-        try {
-            String query = "{\"id\":" + id + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
-                    + "\"}],\"submitted_at\":\"" + Instant.now() + "\",\"attempt\":1,\"tenant\":\"local\","
-                    + "\"in_flight_counted\":false}";
-            redis.<String, String>getStream("{llmq}:queries", StringCodec.INSTANCE)
-                    .add(StreamAddArgs.entry("query", query));
-            String json = outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            if (!json.contains("\"succeeded\"")) {
-                throw new IOException("query " + id + " did not succeed: " + json);
-            }
-        } catch (TimeoutException ex) {
-            throw new IOException("no outcome for query " + id + " within " + wait);
-        } finally {
-            waiting.remove(id);
-        }
+        Instant now = Instant.now();
+        String query = "{\"id\":" + id + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+                + "\"}],\"submitted_at\":\"" + now + "\",\"attempt\":1,\"tenant\":\"local\","
+                + "\"in_flight_counted\":false}";
+        String status = "{\"status\":\"queued\",\"tenant\":\"local\",\"submitted_at\":\"" + now + "\",\"attempts\":0}";
+        RBatch batch = redis.createBatch();
+        batch.<String>getBucket("llmq:status:{" + RESULT_PREFIX + id + "}", StringCodec.INSTANCE)
+                .setAsync(status, STATUS_TTL);
+        batch.<String, String>getStream("{llmq}:queries", StringCodec.INSTANCE)
+                .addAsync(StreamAddArgs.entry("query", query));
+        batch.execute();
+        return new Submitted(id, outcome);
     }
 
     @Override
