@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * The simulator's run-wide fault rules ({@code /simulator/faults}), as a scenario uses them: every reply held until
- * released, so that a running worker takes queries without answering them.
+ * released, so that a running worker takes queries without answering them; or every reply slowed, so that a
+ * deployment warmed up at full speed is then measured against a slow LLM.
  */
 final class SimulatorControl {
 
@@ -20,12 +21,20 @@ final class SimulatorControl {
 
     /** From now on, the simulator at {@code apiUrl} ({@code .../v1}) holds every reply until {@link #release}. */
     static void hold(String apiUrl) throws IOException, InterruptedException {
+        rule(apiUrl, "hold;seconds=" + MOST.toSeconds());
+    }
+
+    /** From now on, the simulator at {@code apiUrl} sends every reply {@code stall} late (its first byte included). */
+    static void stallEveryReply(String apiUrl, Duration stall) throws IOException, InterruptedException {
+        rule(apiUrl, "stall-before-first-byte;seconds=" + stall.toMillis() / 1000.0);
+    }
+
+    private static void rule(String apiUrl, String fault) throws IOException, InterruptedException {
         send(
                 apiUrl,
                 HttpRequest.newBuilder(faults(apiUrl))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"fault\":\"hold;seconds=" + MOST.toSeconds() + "\"}"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"fault\":\"" + fault + "\"}"))
                         .build());
     }
 

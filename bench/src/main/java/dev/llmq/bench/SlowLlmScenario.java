@@ -8,11 +8,26 @@ import java.util.Map;
  * Thousands of queries in flight in one worker: the simulator takes 2 seconds per answer and 2,000 queries per second
  * are offered, so one worker process (heap capped at 512 MB) must hold 4,000 LLM calls at once on virtual threads.
  * Measured twice: the worker alone (queries put straight onto the stream, outcomes read from their channels), then
- * end to end through the api-service, whose HTTP handling is the first limit on this machine.
+ * end to end through the api-service, whose HTTP handling is the first limit on this machine. Each deployment is
+ * first warmed up at full speed until its JIT compilers settle, then the simulator is slowed (a run-wide
+ * {@code stall-before-first-byte} rule).
  */
 final class SlowLlmScenario implements Scenario {
 
     static final double OFFERED = 2_000;
+
+    /** How long the simulator takes per answer in the measured phases. */
+    static final Duration ANSWER_TIME = Duration.ofSeconds(2);
+
+    /** Clients of the warm-up's closed loop, as {@code overhead}'s. */
+    private static final int WARM_UP_CLIENTS = 64;
+
+    /**
+     * The warm-up at full speed of each of the two deployments: {@code overhead}'s 60 s cap twice would add two
+     * minutes to a full run (past its 10), and the goals here are out of reach on CPU either way (see BENCHMARKS.md).
+     */
+    private static final Duration WARM_UP_MOST =
+            Duration.ofSeconds(Long.getLong("llmq.bench.slow-llm.warm-up-most-seconds", 20));
 
     @Override
     public String name() {
@@ -30,34 +45,42 @@ final class SlowLlmScenario implements Scenario {
         // one is over that long after its phase ends
         Duration wait = OpenLoop.PATIENCE;
         Duration phase = pace.scale(Duration.ofSeconds(10));
-        // enough calls to compile the worker's call path (1,000), few enough for the drain after them to take seconds,
-        // not the half a minute 2,500 took at the worker's ~100 answers a second
-        double warmUpRate = 250;
-        Duration warmUp = pace.scale(Duration.ofSeconds(4));
+        // after the warm-up at full speed, 1,000 slow calls: the connection pool grows to hundreds of connections
+        double slowWarmUpRate = 250;
+        Duration slowWarmUp = pace.scale(Duration.ofSeconds(4));
         // the worker alone first (queries straight onto the stream); then end to end on a deployment of its own, so
         // that neither the alone phase's backlog nor a drain of it (minutes, above capacity) reaches the second phase
         OpenLoop.Report alone;
         double aloneHeap;
+        Map<String, Double> aloneCores;
+        WarmUp.Report aloneWarmUp;
         try (Deployment llmq = new Deployment(workspace, name() + "-alone");
                 StreamClient direct = new StreamClient(llmq.redis().url())) {
-            Launched worker = startSlowSimulatorAndWorker(llmq, false).worker();
-            OpenLoop.run(warmUpRate, warmUp, wait, i -> direct.submitAndAwait("warm up " + i, wait));
+            Started started = startSimulatorAndWorker(llmq, false);
+            aloneWarmUp = warmUp(llmq, started, pace, i -> direct.submitAndAwait("warm up " + i, wait));
+            OpenLoop.run(slowWarmUpRate, slowWarmUp, wait, i -> direct.submitAndAwait("warm up slow " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
-            try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
+            try (HeapSampler heap = new HeapSampler(workspace, started.worker().pid())) {
+                CpuMeter cpu = CpuMeter.start(llmq.pids());
+                long begun = System.nanoTime();
                 alone = OpenLoop.run(
                         OFFERED, phase, wait, i -> direct.submitAndAwait("straight onto the stream " + i, wait));
+                // CPU milliseconds per millisecond of the phase (its last requests' patience included): cores used
+                aloneCores = cpu.millisPer(
+                        Duration.ofNanos(System.nanoTime() - begun).toMillis());
                 aloneHeap = heap.peakMegabytes();
             }
         }
         OpenLoop.Report report;
         double peakHeap;
+        WarmUp.Report warmUp;
         try (Deployment llmq = new Deployment(workspace, name())) {
-            Started started = startSlowSimulatorAndWorker(llmq, true);
-            Launched worker = started.worker();
+            Started started = startSimulatorAndWorker(llmq, true);
             QueryClient client = new QueryClient(started.api());
-            OpenLoop.run(warmUpRate, warmUp, wait, i -> client.submitAndAwait("warm up " + i, wait));
+            warmUp = warmUp(llmq, started, pace, i -> client.submitAndAwait("warm up " + i, wait));
+            OpenLoop.run(slowWarmUpRate, slowWarmUp, wait, i -> client.submitAndAwait("warm up slow " + i, wait));
             llmq.awaitIdle(Duration.ofMinutes(3));
-            try (HeapSampler heap = new HeapSampler(workspace, worker.pid())) {
+            try (HeapSampler heap = new HeapSampler(workspace, started.worker().pid())) {
                 report = OpenLoop.run(OFFERED, phase, wait, i -> client.submitAndAwait("slow " + i, wait));
                 peakHeap = heap.peakMegabytes();
             }
@@ -77,23 +100,46 @@ final class SlowLlmScenario implements Scenario {
                 .figure("worker_alone_p50_ms", alone.percentileMillis(50))
                 .figure("worker_alone_p99_ms", alone.percentileMillis(99))
                 .figure("worker_alone_peak_heap_mb", aloneHeap)
-                .figure("worker_alone_last_error", alone.lastError());
+                .figure("worker_alone_cores_used", aloneCores)
+                .figure("worker_alone_last_error", alone.lastError())
+                .figure("warm_up_s", warmUp.took().toMillis() / 1000.0)
+                .figure("warm_up_jit_shares", warmUp.compilerShares())
+                .figure("worker_alone_warm_up_s", aloneWarmUp.took().toMillis() / 1000.0)
+                .figure("worker_alone_warm_up_jit_shares", aloneWarmUp.compilerShares());
     }
 
-    /** The slow simulator's worker, and the api's URL when one was started. */
-    private record Started(Launched worker, String api) {}
+    /** The deployment's simulator ({@code .../v1}) and worker, and the api's URL when one was started. */
+    private record Started(String simulator, Launched worker, String api) {}
 
-    /** Starts the slow simulator, the worker and (with {@code api}) an api-service side by side. */
-    private static Started startSlowSimulatorAndWorker(Deployment llmq, boolean api) throws InterruptedException {
+    /**
+     * Starts the simulator (answering at once, until {@link #warmUp} slows it), the worker and (with {@code api}) an
+     * api-service side by side.
+     */
+    private static Started startSimulatorAndWorker(Deployment llmq, boolean api) throws InterruptedException {
         var simulator = llmq.launchSimulator(
-                "--llmq.simulator.time-to-first-token=2000ms",
+                "--llmq.simulator.time-to-first-token=0ms",
                 "--llmq.simulator.per-token-delay=0ms",
                 "--server.tomcat.threads.max=8000",
                 "--server.tomcat.max-connections=20000");
         var worker = llmq.launchWorker(List.of("-Xmx512m"), "--llmq.worker.max-in-flight=6000");
         var starting = api ? llmq.launchApi(List.of("-Xmx1g"), Map.of()) : null;
-        simulator.await();
+        String simulatorUrl = simulator.await();
         Launched launched = worker.await();
-        return new Started(launched, starting == null ? "" : starting.await().url());
+        return new Started(
+                simulatorUrl, launched, starting == null ? "" : starting.await().url());
+    }
+
+    /**
+     * Warms the deployment up at full speed, as {@code overhead} does, until the JIT compilers settle: a slow LLM
+     * would take minutes to run the calls that compile the worker's code (before 2026-12-03, 1,000 slow calls were
+     * all the warm-up, and the compilers took 40 % of the worker's CPU in the measured phase). Then every reply is
+     * slowed to {@link #ANSWER_TIME}.
+     */
+    private static WarmUp.Report warmUp(Deployment llmq, Started started, Pace pace, OpenLoop.Request request)
+            throws Exception {
+        WarmUp.Report report = WarmUp.run(llmq.pids(), pace, WARM_UP_CLIENTS, request, WARM_UP_MOST);
+        llmq.awaitIdle(Duration.ofMinutes(3));
+        SimulatorControl.stallEveryReply(started.simulator(), ANSWER_TIME);
+        return report;
     }
 }

@@ -39,8 +39,14 @@ final class WarmUp {
      */
     static Report run(Map<String, Long> pids, Scenario.Pace pace, int clients, OpenLoop.Request request)
             throws InterruptedException {
+        return run(pids, pace, clients, request, MOST);
+    }
+
+    /** Like the other, capped at {@code cap} instead of {@link #MOST} (never less than {@link #FIRST}). */
+    static Report run(Map<String, Long> pids, Scenario.Pace pace, int clients, OpenLoop.Request request, Duration cap)
+            throws InterruptedException {
         long start = System.nanoTime();
-        long most = pace.scale(MOST).toNanos();
+        long most = pace.scale(cap).toNanos();
         List<Double> shares = new ArrayList<>();
         CpuMeter cpu = CpuMeter.start(pids);
         ClosedLoop.run(clients, pace.scale(FIRST), request);
