@@ -41,6 +41,7 @@ class ResultController {
     private final ResultStore store;
     private final QueryControl control;
     private final ResultWaiters waiters;
+    private final OwnSubmissions own;
     private final AnswerStreams streams;
     private final ApiProperties properties;
     private final Admission admission;
@@ -50,6 +51,7 @@ class ResultController {
             ResultStore store,
             QueryControl control,
             ResultWaiters waiters,
+            OwnSubmissions own,
             AnswerStreams streams,
             ApiProperties properties,
             Admission admission,
@@ -57,6 +59,7 @@ class ResultController {
         this.store = store;
         this.control = control;
         this.waiters = waiters;
+        this.own = own;
         this.streams = streams;
         this.properties = properties;
         this.admission = admission;
@@ -98,9 +101,18 @@ class ResultController {
         Duration wait = WaitParameter.parse(waitText, properties.resultWait(), properties.resultWaitMax());
         long arrived = System.nanoTime();
         try (ResultWaiters.Waiter waiter = waiters.register(id)) {
-            // a place is held while Redis is read, not while the wait is parked; a client willing to wait queues for it
-            QueryLookup lookup = admission.admitted(wait, () -> lookupOwn(id, caller));
-            if (lookup instanceof QueryLookup.InProgress && !wait.isZero()) {
+            // registered first: an outcome published from now on wakes the waiter, one published before is known here
+            Optional<OwnSubmissions.Known> known = wait.isZero() ? Optional.empty() : own.known(id, caller.tenant());
+            @Nullable QueryLookup lookup;
+            if (known.isPresent()) {
+                QueryLogContext.identify(id);
+                String outcome = known.get().outcome();
+                lookup = outcome != null ? new QueryLookup.Completed(outcome, caller.tenant()) : null;
+            } else {
+                // a place is held while Redis is read, not while the wait is parked; a client willing to wait queues
+                lookup = admission.admitted(wait, () -> lookupOwn(id, caller));
+            }
+            if (lookup == null || lookup instanceof QueryLookup.InProgress && !wait.isZero()) {
                 Duration left = wait.minusNanos(System.nanoTime() - arrived);
                 Optional<String> published = waiter.await(left.isNegative() ? Duration.ZERO : left);
                 lookup = published.isPresent()

@@ -28,19 +28,24 @@ class SubmittedQueries {
 
     private final QueryQueue queue;
     private final ApiProperties properties;
+    private final OwnSubmissions own;
 
-    SubmittedQueries(QueryQueue queue, ApiProperties properties) {
+    SubmittedQueries(QueryQueue queue, ApiProperties properties, OwnSubmissions own) {
         this.queue = queue;
         this.properties = properties;
+        this.own = own;
     }
 
     /** What a submission returns: the query's id, and whether it was created now or by an earlier identical call. */
     record Accepted(QueryId id, boolean replayed) {}
 
     Accepted submit(QueryRequest request, Submission submission, Caller caller, @Nullable String idempotencyKey) {
+        // read before the query is written: its outcome can only be published after that
+        long subscription = own.subscription();
         if (idempotencyKey == null) {
-            return new Accepted(
-                    queue.submit(request, submission, caller.maxInFlight()).id(), false);
+            Query query = queue.submit(request, submission, caller.maxInFlight());
+            own.submitted(query, subscription);
+            return new Accepted(query.id(), false);
         }
         if (!KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidQueryRequestException(
@@ -54,8 +59,10 @@ class SubmittedQueries {
                 fingerprint(request, submission),
                 properties.idempotencyWindow());
         return switch (result) {
-            case QueryQueue.IdempotentSubmission.Created created ->
-                new Accepted(created.query().id(), false);
+            case QueryQueue.IdempotentSubmission.Created created -> {
+                own.submitted(created.query(), subscription);
+                yield new Accepted(created.query().id(), false);
+            }
             case QueryQueue.IdempotentSubmission.Repeated repeated -> new Accepted(repeated.id(), true);
             case QueryQueue.IdempotentSubmission.Mismatch mismatch -> throw new IdempotencyKeyReusedException();
         };

@@ -5,6 +5,7 @@ import dev.llmq.api.metrics.CountingQueryQueue;
 import dev.llmq.api.metrics.QueryApiMeters;
 import dev.llmq.api.query.AnswerStreams;
 import dev.llmq.api.query.ApiProperties;
+import dev.llmq.api.query.OwnSubmissions;
 import dev.llmq.api.query.ResultWaiters;
 import dev.llmq.shared.monitoring.RedisCommandMetrics;
 import dev.llmq.shared.query.QueryId;
@@ -89,18 +90,24 @@ class RedisWiring {
     /** The replica's two pattern subscriptions, fanned out to every waiting request and open stream. */
     @Bean(destroyMethod = "close")
     ResultNotifications resultNotifications(
-            RedissonClient redis, AnswerDeltas deltas, ResultWaiters waiters, AnswerStreams streams) {
+            RedissonClient redis,
+            AnswerDeltas deltas,
+            OwnSubmissions own,
+            ResultWaiters waiters,
+            AnswerStreams streams) {
         deltas.subscribe(streams);
         ResultNotifications notifications = new RedisResultNotifications(redis);
         notifications.subscribe(new ResultNotifications.Listener() {
             @Override
             public void onOutcome(QueryId id, String json) {
+                own.onOutcome(id, json); // before the waits: one that registers after this finds it there
                 waiters.onOutcome(id, json);
                 streams.onOutcome(id, json);
             }
 
             @Override
             public void onResubscribed() {
+                own.onResubscribed();
                 waiters.onResubscribed();
                 streams.onResubscribed();
             }

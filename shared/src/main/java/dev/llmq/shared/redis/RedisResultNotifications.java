@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds one {@code PSUBSCRIBE query_result_*} on Redisson's shared subscription connection. If Redis is down when the
- * process starts, it keeps trying in the background; every (re)subscription tells the listener to re-read.
+ * process starts, it keeps trying in the background; the first subscription and every resubscription tell the listener
+ * to re-read.
  */
 public final class RedisResultNotifications implements ResultNotifications {
 
@@ -53,6 +54,9 @@ public final class RedisResultNotifications implements ResultNotifications {
             }
         });
         log.info("Listening for results on {}", RedisKeys.RESULT_CHANNEL_PATTERN);
+        // the first subscription was made by the first addListener, before the status listener was there to hear it
+        // (as was any resubscription in between): from here on every outcome is delivered
+        listener.onResubscribed();
     }
 
     @Override

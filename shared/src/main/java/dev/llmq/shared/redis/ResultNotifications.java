@@ -17,8 +17,8 @@ public interface ResultNotifications extends AutoCloseable {
         void onOutcome(QueryId id, String json);
 
         /**
-         * The subscription is active again after a reconnect: messages may have been missed in between, so waiters
-         * must re-read their keys.
+         * The subscription is active: first once it is made, then again after every reconnect (messages may have been
+         * missed in between, so waiters must re-read their keys).
          */
         void onResubscribed();
     }

@@ -1,0 +1,142 @@
+package dev.llmq.api.query;
+
+import dev.llmq.shared.query.Query;
+import dev.llmq.shared.query.QueryId;
+import dev.llmq.shared.query.TenantId;
+import dev.llmq.shared.redis.ResultNotifications;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * The queries this replica submitted in the last {@link #WINDOW}, and the outcomes its pattern subscription heard for
+ * them: what a {@code GET /result?wait=} for one of them needs without reading Redis. A query submitted while the
+ * subscription was up, with no resubscription since, cannot have an outcome the subscription did not deliver (an
+ * outcome is published when it is stored, and nothing is stored for a query before it is submitted): so either its
+ * outcome is here, or none is stored yet and the wait parks, to be woken by the notification. The happy path's one
+ * Redis read of a wait ({@code MGET} of the result and the status) is saved when the client waits on the replica it
+ * submitted to, as a client that posts and then waits on one connection does. Anything else reads Redis as before:
+ * another replica's query, an older one, a wait of zero (it needs the current status), and every query after a
+ * reconnect of the subscription (messages may have been missed in the gap). A notification that never arrives is
+ * still caught by the waits' recheck, as for every parked wait.
+ */
+@Component
+public class OwnSubmissions implements ResultNotifications.Listener {
+
+    /** How long after its submission a query's wait may skip the read: clients wait right after they submit. */
+    static final Duration WINDOW = Duration.ofSeconds(10);
+
+    /** At most this many remembered (the oldest go first): about 100 bytes each, plus an outcome when one came. */
+    static final int MOST = 100_000;
+
+    /** Not subscribed: no submission made now may skip a read. */
+    static final long NOT_SUBSCRIBED = -1;
+
+    private final Map<QueryId, Submitted> submitted = new ConcurrentHashMap<>();
+    private final Queue<Submitted> oldestFirst = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final Clock clock;
+    private volatile long subscription = NOT_SUBSCRIBED;
+    private long subscriptions;
+
+    OwnSubmissions(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** One query this replica submitted, under the subscription that was up before it was written. */
+    private static final class Submitted {
+
+        final QueryId id;
+        final TenantId tenant;
+        final @Nullable Instant deadline;
+        final long subscription;
+        final Instant at;
+        volatile @Nullable String outcome;
+
+        Submitted(Query query, long subscription, Instant at) {
+            this.id = query.id();
+            this.tenant = query.tenant();
+            this.deadline = query.deadline();
+            this.subscription = subscription;
+            this.at = at;
+        }
+    }
+
+    /** What is known of a query without Redis: its outcome JSON, or none stored yet (null). */
+    record Known(@Nullable String outcome) {}
+
+    /** Call before writing a submission: the subscription it is written under, or {@link #NOT_SUBSCRIBED}. */
+    long subscription() {
+        return subscription;
+    }
+
+    /** Remembers {@code query}, written after {@link #subscription()} returned {@code subscription}. */
+    void submitted(Query query, long subscription) {
+        if (subscription == NOT_SUBSCRIBED) {
+            return;
+        }
+        Instant now = clock.instant();
+        forgetOld(now);
+        Submitted entry = new Submitted(query, subscription, now);
+        if (submitted.putIfAbsent(query.id(), entry) == null) {
+            oldestFirst.add(entry);
+            count.incrementAndGet();
+        }
+    }
+
+    /**
+     * What is known of {@code id} for {@code tenant} without reading Redis; empty when it must be read: not submitted
+     * here lately, another tenant's, under an earlier subscription, or queued past its deadline (the read expires it).
+     */
+    Optional<Known> known(QueryId id, TenantId tenant) {
+        Submitted entry = submitted.get(id);
+        if (entry == null || entry.subscription != subscription || !entry.tenant.equals(tenant)) {
+            return Optional.empty();
+        }
+        String outcome = entry.outcome;
+        if (outcome == null && entry.deadline != null && clock.instant().isAfter(entry.deadline)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Known(outcome));
+    }
+
+    /** An outcome was published: kept for its query if it was submitted here. Call before waking the waits. */
+    @Override
+    public void onOutcome(QueryId id, String json) {
+        Submitted entry = submitted.get(id);
+        if (entry != null) {
+            entry.outcome = json;
+        }
+    }
+
+    /** The subscription is (again) up: what was submitted before may have missed its outcome in the gap. */
+    @Override
+    public synchronized void onResubscribed() {
+        subscription = ++subscriptions;
+    }
+
+    /** How many queries are remembered. */
+    int size() {
+        return count.get();
+    }
+
+    private void forgetOld(Instant now) {
+        Instant oldest = now.minus(WINDOW);
+        for (Submitted head = oldestFirst.peek();
+                head != null && (head.at.isBefore(oldest) || count.get() >= MOST);
+                head = oldestFirst.peek()) {
+            if (oldestFirst.remove(head)) {
+                submitted.remove(head.id, head);
+                count.decrementAndGet();
+            }
+        }
+    }
+}
