@@ -73,12 +73,21 @@ public class OwnSubmissions implements ResultNotifications.Listener {
     /** What is known of a query without Redis: its outcome JSON, or none stored yet (null). */
     record Known(@Nullable String outcome) {}
 
-    /** Call before writing a submission: the subscription it is written under, or {@link #NOT_SUBSCRIBED}. */
+    /** The current subscription (counted from 1), or {@link #NOT_SUBSCRIBED}. */
     long subscription() {
         return subscription;
     }
 
-    /** Remembers {@code query}, written after {@link #subscription()} returned {@code subscription}. */
+    /**
+     * Remembers {@code query} under the current subscription. Call once its id is issued and before anything of it
+     * is written: remembered after, its outcome could come first (a worker answering before the submission returned)
+     * and find nothing to be kept in.
+     */
+    public void submitting(Query query) {
+        submitted(query, subscription);
+    }
+
+    /** Remembers {@code query}, about to be written after {@link #subscription()} returned {@code subscription}. */
     void submitted(Query query, long subscription) {
         if (subscription == NOT_SUBSCRIBED) {
             return;

@@ -28,24 +28,19 @@ class SubmittedQueries {
 
     private final QueryQueue queue;
     private final ApiProperties properties;
-    private final OwnSubmissions own;
 
-    SubmittedQueries(QueryQueue queue, ApiProperties properties, OwnSubmissions own) {
+    SubmittedQueries(QueryQueue queue, ApiProperties properties) {
         this.queue = queue;
         this.properties = properties;
-        this.own = own;
     }
 
     /** What a submission returns: the query's id, and whether it was created now or by an earlier identical call. */
     record Accepted(QueryId id, boolean replayed) {}
 
     Accepted submit(QueryRequest request, Submission submission, Caller caller, @Nullable String idempotencyKey) {
-        // read before the query is written: its outcome can only be published after that
-        long subscription = own.subscription();
         if (idempotencyKey == null) {
-            Query query = queue.submit(request, submission, caller.maxInFlight());
-            own.submitted(query, subscription);
-            return new Accepted(query.id(), false);
+            return new Accepted(
+                    queue.submit(request, submission, caller.maxInFlight()).id(), false);
         }
         if (!KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidQueryRequestException(
@@ -59,10 +54,8 @@ class SubmittedQueries {
                 fingerprint(request, submission),
                 properties.idempotencyWindow());
         return switch (result) {
-            case QueryQueue.IdempotentSubmission.Created created -> {
-                own.submitted(created.query(), subscription);
-                yield new Accepted(created.query().id(), false);
-            }
+            case QueryQueue.IdempotentSubmission.Created created ->
+                new Accepted(created.query().id(), false);
             case QueryQueue.IdempotentSubmission.Repeated repeated -> new Accepted(repeated.id(), true);
             case QueryQueue.IdempotentSubmission.Mismatch mismatch -> throw new IdempotencyKeyReusedException();
         };

@@ -50,13 +50,16 @@ class RedisWiring {
             RedisProperties redisProperties,
             RedisCommandMetrics timing,
             QueryApiMeters meters,
-            Tracer tracer) {
+            Tracer tracer,
+            OwnSubmissions own) {
         QueryQueue queue = new RedisQueryQueue(
                 redis,
                 clock,
                 properties.resultTtl(),
                 TracedQueryQueue.currentTrace(tracer),
-                redisProperties.confirmation());
+                redisProperties.confirmation(),
+                // remembered before it is written: a worker may answer it before the submission returns
+                own::submitting);
         // counted outside the send span, which covers the timed Redis work
         return new CountingQueryQueue(
                 new TracedQueryQueue(TimedRedis.timed(QueryQueue.class, queue, "query_queue", timing), tracer), meters);

@@ -92,7 +92,7 @@ class OwnSubmissionsTests {
     }
 
     private void submit(long id, TenantId tenant, @Nullable Instant deadline) {
-        own.submitted(query(id, tenant, deadline), own.subscription());
+        own.submitting(query(id, tenant, deadline));
     }
 
     private Query query(long id, TenantId tenant, @Nullable Instant deadline) {

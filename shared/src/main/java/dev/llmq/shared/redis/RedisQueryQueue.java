@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
@@ -36,6 +37,7 @@ public final class RedisQueryQueue implements QueryQueue {
     private final boolean oneServer;
     private final Supplier<@Nullable TraceParent> currentTrace;
     private final ReplicaConfirmation confirmation;
+    private final Consumer<Query> issued;
 
     /** {@code statusTtl} bounds how long an unfinished query's status is kept; use the result TTL. */
     public RedisQueryQueue(RedissonClient redis, Clock clock, Duration statusTtl) {
@@ -60,12 +62,27 @@ public final class RedisQueryQueue implements QueryQueue {
             Duration statusTtl,
             Supplier<@Nullable TraceParent> currentTrace,
             ReplicaConfirmation confirmation) {
+        this(redis, clock, statusTtl, currentTrace, confirmation, query -> {});
+    }
+
+    /**
+     * Like the other constructor; {@code issued} is called with each query once its id is issued (and it is admitted
+     * under its tenant's cap), before anything of it is written: before a worker could answer it.
+     */
+    public RedisQueryQueue(
+            RedissonClient redis,
+            Clock clock,
+            Duration statusTtl,
+            Supplier<@Nullable TraceParent> currentTrace,
+            ReplicaConfirmation confirmation,
+            Consumer<Query> issued) {
         this.redis = redis;
         this.clock = clock;
         this.statusTtl = statusTtl;
         this.oneServer = !redis.getConfig().isClusterConfig();
         this.currentTrace = currentTrace;
         this.confirmation = confirmation;
+        this.issued = issued;
     }
 
     private RBatch pipeline() {
@@ -151,8 +168,9 @@ public final class RedisQueryQueue implements QueryQueue {
             if (admitted == null || admitted == 0L) {
                 throw new InFlightLimitException(submission.tenant(), maxInFlight);
             }
-            return query.countedInFlight();
+            query = query.countedInFlight();
         }
+        issued.accept(query);
         return query;
     }
 

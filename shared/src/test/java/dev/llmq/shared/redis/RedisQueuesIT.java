@@ -241,6 +241,26 @@ class RedisQueuesIT {
     }
 
     @Test
+    void whoeverIsToldOfAnIssuedQueryIsToldBeforeAnythingOfItIsWritten() {
+        List<String> seen = new java.util.ArrayList<>();
+        RedisQueryQueue told = new RedisQueryQueue(
+                client,
+                CLOCK,
+                TTL,
+                () -> null,
+                ReplicaConfirmation.NONE,
+                issued -> seen.add(issued.id() + " status="
+                        + redis().call("EXISTS", RedisKeys.statusKey(issued.id())) + " entries="
+                        + redis().call("XLEN", RedisKeys.QUERY_STREAM)));
+
+        Query query = told.submit("Tell me first");
+
+        assertThat(seen).containsExactly(query.id() + " status=0 entries=0");
+        assertThat((Long) redis().call("EXISTS", RedisKeys.statusKey(query.id())))
+                .isEqualTo(1L);
+    }
+
+    @Test
     void idsAreIssuedByIncrAndNeverRepeat() {
         redis().call("SET", RedisKeys.QUERY_ID_COUNTER, "41");
 
