@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -37,12 +38,19 @@ public class OwnSubmissions implements ResultNotifications.Listener {
     /** At most this many remembered (the oldest go first): about 100 bytes each, plus an outcome when one came. */
     static final int MOST = 100_000;
 
+    /**
+     * At most this many characters of outcomes kept: long answers at a high rate must not fill the heap. An outcome
+     * beyond it is not kept, and its query is forgotten (its wait reads Redis).
+     */
+    static final long MOST_OUTCOME_CHARS = 8_000_000;
+
     /** Not subscribed: no submission made now may skip a read. */
     static final long NOT_SUBSCRIBED = -1;
 
     private final Map<QueryId, Submitted> submitted = new ConcurrentHashMap<>();
     private final Queue<Submitted> oldestFirst = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong outcomeChars = new AtomicLong();
     private final Clock clock;
     private volatile long subscription = NOT_SUBSCRIBED;
     private long subscriptions;
@@ -60,6 +68,8 @@ public class OwnSubmissions implements ResultNotifications.Listener {
         final long subscription;
         final Instant at;
         volatile @Nullable String outcome;
+        // guarded by this entry: once forgotten, no outcome is kept in it (its characters would never be given back)
+        boolean forgotten;
 
         Submitted(Query query, long subscription, Instant at) {
             this.id = query.id();
@@ -103,11 +113,14 @@ public class OwnSubmissions implements ResultNotifications.Listener {
 
     /**
      * What is known of {@code id} for {@code tenant} without reading Redis; empty when it must be read: not submitted
-     * here lately, another tenant's, under an earlier subscription, or queued past its deadline (the read expires it).
+     * here within the window, another tenant's, its outcome not kept, under an earlier subscription, or queued past its deadline (the read expires it).
      */
     Optional<Known> known(QueryId id, TenantId tenant) {
         Submitted entry = submitted.get(id);
-        if (entry == null || entry.subscription != subscription || !entry.tenant.equals(tenant)) {
+        if (entry == null
+                || entry.subscription != subscription
+                || !entry.tenant.equals(tenant)
+                || entry.at.isBefore(clock.instant().minus(WINDOW))) {
             return Optional.empty();
         }
         String outcome = entry.outcome;
@@ -117,12 +130,31 @@ public class OwnSubmissions implements ResultNotifications.Listener {
         return Optional.of(new Known(outcome));
     }
 
-    /** An outcome was published: kept for its query if it was submitted here. Call before waking the waits. */
+    /**
+     * An outcome was published: kept for its query if it was submitted here lately and the outcomes kept leave room
+     * for it; otherwise that query is forgotten, and its wait reads Redis. Call before waking the waits.
+     */
     @Override
     public void onOutcome(QueryId id, String json) {
         Submitted entry = submitted.get(id);
-        if (entry != null) {
-            entry.outcome = json;
+        if (entry == null) {
+            return;
+        }
+        boolean kept = false;
+        synchronized (entry) {
+            if (!entry.forgotten
+                    && entry.outcome == null
+                    && !entry.at.isBefore(clock.instant().minus(WINDOW))) {
+                if (outcomeChars.addAndGet(json.length()) <= MOST_OUTCOME_CHARS) {
+                    entry.outcome = json;
+                    kept = true;
+                } else {
+                    outcomeChars.addAndGet(-json.length());
+                }
+            }
+        }
+        if (!kept) {
+            forget(entry);
         }
     }
 
@@ -137,14 +169,31 @@ public class OwnSubmissions implements ResultNotifications.Listener {
         return count.get();
     }
 
+    /** How many characters of outcomes are kept. */
+    long outcomeChars() {
+        return outcomeChars.get();
+    }
+
     private void forgetOld(Instant now) {
         Instant oldest = now.minus(WINDOW);
         for (Submitted head = oldestFirst.peek();
                 head != null && (head.at.isBefore(oldest) || count.get() >= MOST);
                 head = oldestFirst.peek()) {
-            if (oldestFirst.remove(head)) {
-                submitted.remove(head.id, head);
-                count.decrementAndGet();
+            forget(head);
+        }
+    }
+
+    private void forget(Submitted entry) {
+        if (!oldestFirst.remove(entry)) {
+            return; // forgotten by another thread
+        }
+        submitted.remove(entry.id, entry);
+        count.decrementAndGet();
+        synchronized (entry) {
+            entry.forgotten = true;
+            String outcome = entry.outcome;
+            if (outcome != null) {
+                outcomeChars.addAndGet(-outcome.length());
             }
         }
     }

@@ -91,6 +91,38 @@ class OwnSubmissionsTests {
                 .isPresent();
     }
 
+    @Test
+    void anOutcomeAfterTheWindowIsNotKeptAndItsQueryIsRead() {
+        submit(1, TenantId.LOCAL, null);
+        clock.advance(OwnSubmissions.WINDOW.plusSeconds(1));
+
+        assertThat(own.known(new QueryId(1), TenantId.LOCAL)).isEmpty();
+        own.onOutcome(new QueryId(1), "{}");
+        assertThat(own.size()).isZero();
+        assertThat(own.outcomeChars()).isZero();
+    }
+
+    @Test
+    void outcomesBeyondTheirBudgetAreNotKeptAndTheirQueriesAreRead() {
+        String half = "x".repeat((int) (OwnSubmissions.MOST_OUTCOME_CHARS / 2));
+        submit(1, TenantId.LOCAL, null);
+        submit(2, TenantId.LOCAL, null);
+        submit(3, TenantId.LOCAL, null);
+
+        own.onOutcome(new QueryId(1), half);
+        own.onOutcome(new QueryId(2), half);
+        own.onOutcome(new QueryId(3), "{}");
+
+        assertThat(own.known(new QueryId(1), TenantId.LOCAL)).contains(new OwnSubmissions.Known(half));
+        assertThat(own.known(new QueryId(2), TenantId.LOCAL)).contains(new OwnSubmissions.Known(half));
+        assertThat(own.known(new QueryId(3), TenantId.LOCAL)).isEmpty();
+        assertThat(own.outcomeChars()).isEqualTo(OwnSubmissions.MOST_OUTCOME_CHARS);
+        clock.advance(OwnSubmissions.WINDOW.plusSeconds(1));
+        submit(4, TenantId.LOCAL, null);
+        assertThat(own.outcomeChars()).isZero();
+        assertThat(own.size()).isEqualTo(1);
+    }
+
     private void submit(long id, TenantId tenant, @Nullable Instant deadline) {
         own.submitting(query(id, tenant, deadline));
     }
