@@ -45,9 +45,6 @@ final class SlowLlmScenario implements Scenario {
         // one is over that long after its phase ends
         Duration wait = OpenLoop.PATIENCE;
         Duration phase = pace.scale(Duration.ofSeconds(10));
-        // after the warm-up at full speed, 1,000 slow calls: the connection pool grows to hundreds of connections
-        double slowWarmUpRate = 250;
-        Duration slowWarmUp = pace.scale(Duration.ofSeconds(4));
         // the worker alone first (queries straight onto the stream); then end to end on a deployment of its own, so
         // that neither the alone phase's backlog nor a drain of it (minutes, above capacity) reaches the second phase
         OpenLoop.Report alone;
@@ -58,8 +55,6 @@ final class SlowLlmScenario implements Scenario {
                 StreamClient direct = new StreamClient(llmq.redis().url())) {
             Started started = startSimulatorAndWorker(llmq, false);
             aloneWarmUp = warmUp(llmq, started, pace, i -> direct.submitAndAwait("warm up " + i, wait));
-            OpenLoop.run(slowWarmUpRate, slowWarmUp, wait, i -> direct.submitAndAwait("warm up slow " + i, wait));
-            llmq.awaitIdle(Duration.ofMinutes(3));
             try (HeapSampler heap = new HeapSampler(workspace, started.worker().pid())) {
                 CpuMeter cpu = CpuMeter.start(llmq.pids());
                 long begun = System.nanoTime();
@@ -78,8 +73,6 @@ final class SlowLlmScenario implements Scenario {
             Started started = startSimulatorAndWorker(llmq, true);
             QueryClient client = new QueryClient(started.api());
             warmUp = warmUp(llmq, started, pace, i -> client.submitAndAwait("warm up " + i, wait));
-            OpenLoop.run(slowWarmUpRate, slowWarmUp, wait, i -> client.submitAndAwait("warm up slow " + i, wait));
-            llmq.awaitIdle(Duration.ofMinutes(3));
             try (HeapSampler heap = new HeapSampler(workspace, started.worker().pid())) {
                 report = OpenLoop.run(OFFERED, phase, wait, i -> client.submitAndAwait("slow " + i, wait));
                 peakHeap = heap.peakMegabytes();
