@@ -35,7 +35,7 @@ public class OwnSubmissions implements ResultNotifications.Listener {
     /** How long after its submission a query's wait may skip the read: clients wait right after they submit. */
     static final Duration WINDOW = Duration.ofSeconds(10);
 
-    /** At most this many remembered (the oldest go first): about 100 bytes each, plus an outcome when one came. */
+    /** At most this many remembered (the oldest go first): about 150 bytes each, plus an outcome when one came. */
     static final int MOST = 100_000;
 
     /**
