@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -48,8 +47,8 @@ public class OwnSubmissions implements ResultNotifications.Listener {
     static final long NOT_SUBSCRIBED = -1;
 
     private final Map<QueryId, Submitted> submitted = new ConcurrentHashMap<>();
+    // every entry of the map, and entries forgotten early (an outcome not kept) until they reach the head
     private final Queue<Submitted> oldestFirst = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong outcomeChars = new AtomicLong();
     private final Clock clock;
     private volatile long subscription = NOT_SUBSCRIBED;
@@ -68,8 +67,9 @@ public class OwnSubmissions implements ResultNotifications.Listener {
         final long subscription;
         final Instant at;
         volatile @Nullable String outcome;
-        // guarded by this entry: once forgotten, no outcome is kept in it (its characters would never be given back)
-        boolean forgotten;
+        // set under this entry's lock: once forgotten, no outcome is kept in it (its characters would never be given
+        // back)
+        volatile boolean forgotten;
 
         Submitted(Query query, long subscription, Instant at) {
             this.id = query.id();
@@ -94,37 +94,34 @@ public class OwnSubmissions implements ResultNotifications.Listener {
      * and find nothing to be kept in.
      */
     public void submitting(Query query) {
-        submitted(query, subscription);
-    }
-
-    /** Remembers {@code query}, about to be written after {@link #subscription()} returned {@code subscription}. */
-    void submitted(Query query, long subscription) {
-        if (subscription == NOT_SUBSCRIBED) {
+        long current = subscription;
+        if (current == NOT_SUBSCRIBED) {
             return;
         }
         Instant now = clock.instant();
         forgetOld(now);
-        Submitted entry = new Submitted(query, subscription, now);
+        Submitted entry = new Submitted(query, current, now);
         if (submitted.putIfAbsent(query.id(), entry) == null) {
             oldestFirst.add(entry);
-            count.incrementAndGet();
         }
     }
 
     /**
      * What is known of {@code id} for {@code tenant} without reading Redis; empty when it must be read: not submitted
-     * here within the window, another tenant's, its outcome not kept, under an earlier subscription, or queued past its deadline (the read expires it).
+     * here within the window, another tenant's, its outcome not kept, under an earlier subscription, or queued past
+     * its deadline (the read expires it).
      */
     Optional<Known> known(QueryId id, TenantId tenant) {
         Submitted entry = submitted.get(id);
+        Instant now = clock.instant();
         if (entry == null
                 || entry.subscription != subscription
                 || !entry.tenant.equals(tenant)
-                || entry.at.isBefore(clock.instant().minus(WINDOW))) {
+                || entry.at.isBefore(now.minus(WINDOW))) {
             return Optional.empty();
         }
         String outcome = entry.outcome;
-        if (outcome == null && entry.deadline != null && clock.instant().isAfter(entry.deadline)) {
+        if (outcome == null && entry.deadline != null && now.isAfter(entry.deadline)) {
             return Optional.empty();
         }
         return Optional.of(new Known(outcome));
@@ -166,7 +163,7 @@ public class OwnSubmissions implements ResultNotifications.Listener {
 
     /** How many queries are remembered. */
     int size() {
-        return count.get();
+        return submitted.size();
     }
 
     /** How many characters of outcomes are kept. */
@@ -177,19 +174,25 @@ public class OwnSubmissions implements ResultNotifications.Listener {
     private void forgetOld(Instant now) {
         Instant oldest = now.minus(WINDOW);
         for (Submitted head = oldestFirst.peek();
-                head != null && (head.at.isBefore(oldest) || count.get() >= MOST);
+                head != null && (head.forgotten || head.at.isBefore(oldest) || submitted.size() >= MOST);
                 head = oldestFirst.peek()) {
-            forget(head);
+            // the head is the queue's first node: removing it costs no scan (false if another thread took it)
+            if (oldestFirst.remove(head)) {
+                forget(head);
+            }
         }
     }
 
+    /**
+     * Drops {@code entry} from the map and gives back its outcome's characters; its queue node stays until it reaches
+     * the head, so that no outcome makes the notification thread scan the queue.
+     */
     private void forget(Submitted entry) {
-        if (!oldestFirst.remove(entry)) {
-            return; // forgotten by another thread
-        }
         submitted.remove(entry.id, entry);
-        count.decrementAndGet();
         synchronized (entry) {
+            if (entry.forgotten) {
+                return;
+            }
             entry.forgotten = true;
             String outcome = entry.outcome;
             if (outcome != null) {

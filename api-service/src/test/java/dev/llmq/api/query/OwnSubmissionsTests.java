@@ -61,7 +61,7 @@ class OwnSubmissionsTests {
         assertThat(own.known(new QueryId(1), TenantId.LOCAL)).isEmpty();
         assertThat(own.known(new QueryId(2), TenantId.LOCAL)).isPresent();
         OwnSubmissions never = new OwnSubmissions(clock);
-        never.submitted(query(3, TenantId.LOCAL, null), never.subscription());
+        never.submitting(query(3, TenantId.LOCAL, null));
         assertThat(never.known(new QueryId(3), TenantId.LOCAL)).isEmpty();
     }
 
