@@ -15,14 +15,10 @@ import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.QueryRequest;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import org.slf4j.MDC;
 
@@ -30,16 +26,17 @@ import org.slf4j.MDC;
  * Calls an OpenAI-compatible chat completions endpoint through openai-java, streaming the answer (with usage) so that
  * the time to the first token is known and bounded. The SDK's own retries are off (the queue owns retries) and
  * {@code store} is never sent, so OpenAI keeps no copy of users' prompts.
+ *
+ * <p>The call runs on the caller's own virtual thread (a worker processes each query on one), which keeps its log
+ * fields; the first-token deadline interrupts that thread if it passes ({@link FirstTokenDeadline}). Interrupting a
+ * virtual thread blocked on a socket closes the socket, so the query's cancellation and shutdown abort the call the
+ * same way. A caller on a platform thread, where an interrupt would not reach a blocked socket, has the call made on a
+ * virtual thread for it.
  */
 public final class OpenAiLlmClient implements LlmClient {
 
-    /**
-     * LLM calls run on their own virtual threads, so a stalled or cancelled one can be aborted: interrupting a virtual
-     * thread blocked on a socket closes that socket (the provider sees the client disconnect), and the call's own
-     * thread then unwinds the stream, since okhttp's sources must not be closed from another thread.
-     */
-    private static final ExecutorService CALLS = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("llm-call-", 0).factory());
+    private static final ThreadFactory CALLS =
+            Thread.ofVirtual().name("llm-call-", 0).factory();
 
     private final OpenAIClient client;
     private final String model;
@@ -54,45 +51,66 @@ public final class OpenAiLlmClient implements LlmClient {
 
     @Override
     public LlmAnswer complete(Query query, Consumer<String> onText) {
+        if (!Thread.currentThread().isVirtual()) {
+            return onVirtualThread(query, onText);
+        }
         ChatCompletionCreateParams params = params(query.request()).toBuilder()
                 .streamOptions(
                         ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
-        StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime(), onText);
-        CompletableFuture<LlmAnswer> result = new CompletableFuture<>();
-        // the call's thread logs (and publishes answer pieces) for the query: it carries the query's log fields too
+        try (FirstTokenDeadline deadline = FirstTokenDeadline.start(firstTokenTimeout)) {
+            StreamedAnswer answer = new StreamedAnswer(model, System.nanoTime(), deadline::arrived, onText);
+            try {
+                return stream(params, answer);
+            } catch (RuntimeException ex) {
+                if (deadline.expired()) {
+                    throw new LlmCallException(
+                            new QueryError(
+                                    LlmFailures.TIMEOUT, "the LLM provider sent no token within " + firstTokenTimeout),
+                            true,
+                            ex);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw interrupted(ex);
+                }
+                throw ex;
+            }
+        }
+    }
+
+    /** Makes the call on a virtual thread of its own, carrying the caller's log fields, and waits for it. */
+    private LlmAnswer onVirtualThread(Query query, Consumer<String> onText) {
         Map<String, String> logContext = MDC.getCopyOfContextMap();
-        Future<?> call = CALLS.submit(() -> {
+        FutureTask<LlmAnswer> call = new FutureTask<>(() -> {
             if (logContext != null) {
                 MDC.setContextMap(logContext);
             }
             try {
-                result.complete(stream(params, answer));
-            } catch (Throwable ex) {
-                result.completeExceptionally(ex);
+                return complete(query, onText);
             } finally {
                 MDC.clear();
             }
         });
+        CALLS.newThread(call).start();
         try {
-            CompletableFuture.anyOf(answer.firstTokenArrived(), result)
-                    .get(firstTokenTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return result.get();
-        } catch (TimeoutException ex) {
-            call.cancel(true);
-            throw new LlmCallException(
-                    new QueryError(LlmFailures.TIMEOUT, "the LLM provider sent no token within " + firstTokenTimeout),
-                    true,
-                    ex);
+            return call.get();
         } catch (ExecutionException ex) {
-            throw ex.getCause() instanceof RuntimeException cause
-                    ? LlmFailures.classify(cause)
-                    : new CompletionException(ex);
+            if (ex.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (ex.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new CompletionException(ex.getCause());
         } catch (InterruptedException ex) {
             call.cancel(true);
             Thread.currentThread().interrupt();
-            throw new LlmCallException(new QueryError(LlmFailures.TIMEOUT, "the LLM call was interrupted"), true, ex);
+            throw interrupted(ex);
         }
+    }
+
+    private static LlmCallException interrupted(Exception ex) {
+        return new LlmCallException(new QueryError(LlmFailures.TIMEOUT, "the LLM call was interrupted"), true, ex);
     }
 
     /**
@@ -108,7 +126,7 @@ public final class OpenAiLlmClient implements LlmClient {
                     .build();
             ObjectMappers.jsonMapper().writeValueAsString(params._body());
             ChatCompletionChunk chunk = ObjectMappers.jsonMapper().readValue(SAMPLE_CHUNK, ChatCompletionChunk.class);
-            new StreamedAnswer(model, System.nanoTime(), piece -> {}).add(chunk);
+            new StreamedAnswer(model, System.nanoTime(), () -> {}, piece -> {}).add(chunk);
         } catch (Exception ex) {
             // only a head start: the first call does the same work if this could not
         }

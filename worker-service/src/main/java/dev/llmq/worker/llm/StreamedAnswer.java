@@ -4,7 +4,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import dev.llmq.shared.query.QueryError;
 import dev.llmq.shared.query.Usage;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -18,15 +17,17 @@ final class StreamedAnswer {
     private final long startedNanos;
     private String model;
     private Usage usage = Usage.NONE;
-    private volatile @Nullable Duration firstToken;
-    private final CompletableFuture<Void> firstTokenArrived = new CompletableFuture<>();
+    private @Nullable Duration firstToken;
     private boolean finished;
 
+    private final Runnable onFirstToken;
     private final Consumer<String> onText;
 
-    StreamedAnswer(String requestedModel, long startedNanos, Consumer<String> onText) {
+    /** {@code onFirstToken} runs once, when the first piece of text arrives, before {@code onText} is given it. */
+    StreamedAnswer(String requestedModel, long startedNanos, Runnable onFirstToken, Consumer<String> onText) {
         this.model = requestedModel;
         this.startedNanos = startedNanos;
+        this.onFirstToken = onFirstToken;
         this.onText = onText;
     }
 
@@ -39,7 +40,7 @@ final class StreamedAnswer {
             choice.delta().content().filter(content -> !content.isEmpty()).ifPresent(content -> {
                 if (firstToken == null) {
                     firstToken = Duration.ofNanos(System.nanoTime() - startedNanos);
-                    firstTokenArrived.complete(null);
+                    onFirstToken.run();
                 }
                 text.append(content);
                 onText.accept(content);
@@ -62,11 +63,6 @@ final class StreamedAnswer {
                     ex);
         }
         return classified;
-    }
-
-    /** Completes when the first token arrives. */
-    CompletableFuture<Void> firstTokenArrived() {
-        return firstTokenArrived;
     }
 
     /** The answer, or why the stream does not hold one. */

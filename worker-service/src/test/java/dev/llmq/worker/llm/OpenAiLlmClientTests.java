@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
-/** The LLM call runs on a thread of its own, which logs (and publishes answer pieces) for the query it serves. */
+/**
+ * The LLM call runs on the caller's virtual thread (or, for a platform thread, on a virtual thread of its own that logs
+ * and publishes answer pieces for the query it serves), and its first-token deadline and interrupts end it there.
+ */
 class OpenAiLlmClientTests {
 
     private final MockWebServer provider = new MockWebServer();
@@ -69,6 +76,146 @@ class OpenAiLlmClientTests {
                         .containsEntry(QueryLogContext.QUERY_ID, "42")
                         .containsEntry(QueryLogContext.TENANT, "acme"));
         assertThat(MDC.get(QueryLogContext.QUERY_ID)).isNull();
+    }
+
+    @Test
+    void aCallFromAVirtualThreadIsMadeOnThatThreadAlone() throws Exception {
+        provider.enqueue(streamedAnswer("Hello", " world"));
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(5));
+        List<Thread> callThreads = new CopyOnWriteArrayList<>();
+
+        Thread caller = Thread.ofVirtual().unstarted(() -> {
+            LlmAnswer answer = client.complete(query(), piece -> callThreads.add(Thread.currentThread()));
+            assertThat(answer.text()).isEqualTo("Hello world");
+        });
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        caller.setUncaughtExceptionHandler((thread, ex) -> failure.set(ex));
+        caller.start();
+        caller.join(Duration.ofSeconds(10));
+
+        assertThat(failure.get()).isNull();
+        assertThat(callThreads).isNotEmpty().containsOnly(caller);
+    }
+
+    @Test
+    void aProviderSilentPastTheFirstTokenDeadlineIsCutOffAndTheThreadIsLeftUninterrupted() throws Exception {
+        provider.enqueue(streamedAnswer("late").setHeadersDelay(3, TimeUnit.SECONDS));
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofMillis(300));
+
+        Outcome outcome = onVirtualThread(() -> client.complete(query(), piece -> {}), null);
+
+        assertThat(outcome.failure()).isInstanceOfSatisfying(LlmCallException.class, ex -> {
+            assertThat(ex.error().code()).isEqualTo(LlmFailures.TIMEOUT);
+            assertThat(ex.error().message()).contains("no token within");
+            assertThat(ex.retryable()).isTrue();
+        });
+        assertThat(outcome.took()).isLessThan(Duration.ofMillis(2500));
+        assertThat(outcome.interruptedAfter()).isFalse();
+    }
+
+    @Test
+    void aFirstTokenInTimeLetsTheRestOfTheAnswerTakeLongerThanTheDeadline() throws Exception {
+        // the first event comes at once, the rest (finish, usage, [DONE]) 1.5 s later: past the 1 s deadline
+        String first = "x".repeat(700);
+        MockResponse response = streamedAnswer(first);
+        String body = response.getBody().readUtf8();
+        int firstEventEnd = body.indexOf("\n\n") + 2;
+        provider.enqueue(response.setBody(body).throttleBody(firstEventEnd, 1500, TimeUnit.MILLISECONDS));
+        assertThat(body.length() - firstEventEnd).isLessThanOrEqualTo(firstEventEnd);
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(1));
+
+        Outcome outcome = onVirtualThread(() -> client.complete(query(), piece -> {}), null);
+
+        assertThat(outcome.failure()).isNull();
+        assertThat(outcome.answer().text()).isEqualTo(first);
+        assertThat(outcome.took()).isGreaterThan(Duration.ofMillis(1400));
+        assertThat(outcome.interruptedAfter()).isFalse();
+    }
+
+    @Test
+    void anInterruptedCallerEndsItsCallAndKeepsItsInterrupt() throws Exception {
+        provider.enqueue(streamedAnswer("never").setHeadersDelay(3, TimeUnit.SECONDS));
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(30));
+
+        Outcome outcome = onVirtualThread(() -> client.complete(query(), piece -> {}), Duration.ofMillis(300));
+
+        assertThat(outcome.failure())
+                .isInstanceOfSatisfying(
+                        LlmCallException.class,
+                        ex -> assertThat(ex.error().message()).contains("interrupted"));
+        assertThat(outcome.took()).isLessThan(Duration.ofMillis(2500));
+        assertThat(outcome.interruptedAfter()).isTrue();
+    }
+
+    @Test
+    void anInterruptedPlatformCallerEndsTheCallMadeForIt() throws Exception {
+        provider.enqueue(streamedAnswer("never").setHeadersDelay(3, TimeUnit.SECONDS));
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(30));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                client.complete(query(), piece -> {});
+            } catch (RuntimeException ex) {
+                failure.set(ex);
+            }
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(300);
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(5));
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(LlmCallException.class).hasMessageContaining("interrupted");
+        assertThat(interruptedAfter).isTrue();
+    }
+
+    @Test
+    void metDeadlinesLeaveNothingBehindOnTheTimer() throws Exception {
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofHours(1));
+        for (int i = 0; i < 20; i++) {
+            provider.enqueue(streamedAnswer("Hello"));
+        }
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(onVirtualThread(() -> client.complete(query(), piece -> {}), null)
+                            .answer()
+                            .text())
+                    .isEqualTo("Hello");
+        }
+
+        assertThat(FirstTokenDeadline.waiting()).isZero();
+    }
+
+    /** What a call made on a new virtual thread came to, and whether that thread was interrupted after it. */
+    private record Outcome(LlmAnswer answer, Throwable failure, Duration took, boolean interruptedAfter) {}
+
+    private static Outcome onVirtualThread(Supplier<LlmAnswer> call, Duration interruptAfter)
+            throws InterruptedException {
+        AtomicReference<Outcome> outcome = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            long started = System.nanoTime();
+            LlmAnswer answer = null;
+            Throwable failure = null;
+            try {
+                answer = call.get();
+            } catch (RuntimeException ex) {
+                failure = ex;
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            outcome.set(
+                    new Outcome(answer, failure, took, Thread.currentThread().isInterrupted()));
+        });
+        if (interruptAfter != null) {
+            Thread.sleep(interruptAfter);
+            caller.interrupt();
+        }
+        assertThat(caller.join(Duration.ofSeconds(20))).isTrue();
+        return outcome.get();
+    }
+
+    private static Query query() {
+        return new Query(new QueryId(7), "hi", Instant.now());
     }
 
     private static MockResponse streamedAnswer(String... pieces) {
