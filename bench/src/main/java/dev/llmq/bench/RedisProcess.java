@@ -80,6 +80,13 @@ final class RedisProcess implements AutoCloseable {
         cli("CONFIG", "RESETSTAT");
     }
 
+    /** Entries of the query stream that workers have taken and not yet acknowledged (the group's pending count). */
+    long pendingEntries() {
+        String[] summary =
+                cli("XPENDING", "{llmq}:queries", "llmq-workers").strip().split("\n");
+        return summary.length == 0 || summary[0].isBlank() ? 0 : Long.parseLong(summary[0].strip());
+    }
+
     /** The connections Redis holds for clients whose name starts with {@code prefix}. */
     long connectionsNamed(String prefix) {
         return cli("CLIENT", "LIST")

@@ -1,8 +1,12 @@
 package dev.llmq.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Thousands of queries in flight in one worker: the simulator takes 2 seconds per answer and 2,000 queries per second
@@ -14,10 +18,14 @@ import java.util.Map;
  */
 final class SlowLlmScenario implements Scenario {
 
-    static final double OFFERED = 2_000;
+    /** The goal's rate; {@code -Dllmq.bench.slow-llm.offered} explores others (a rate the machine keeps up with). */
+    static final double OFFERED = Double.parseDouble(System.getProperty("llmq.bench.slow-llm.offered", "2000"));
 
     /** How long the simulator takes per answer in the measured phases. */
     static final Duration ANSWER_TIME = Duration.ofSeconds(2);
+
+    /** LLM calls held open in the worker at once to weigh what each holds: the goal's rate times the answer time. */
+    static final int HELD_CALLS = 4_000;
 
     /** Clients of the warm-up's closed loop, as {@code overhead}'s. */
     private static final int WARM_UP_CLIENTS = 64;
@@ -50,11 +58,15 @@ final class SlowLlmScenario implements Scenario {
         OpenLoop.Report alone;
         double aloneHeap;
         Map<String, Double> aloneCores;
+        Map<String, Double> aloneCpuPerCompleted;
         WarmUp.Report aloneWarmUp;
+        HeldCalls held;
         try (Deployment llmq = new Deployment(workspace, name() + "-alone");
                 StreamClient direct = new StreamClient(llmq.redis().url())) {
             Started started = startSimulatorAndWorker(llmq, false);
             aloneWarmUp = warmUp(llmq, started, pace, i -> direct.submitAndAwait("warm up " + i, wait));
+            held = holdCalls(workspace, llmq, started, direct, HELD_CALLS);
+            SimulatorControl.stallEveryReply(started.simulator(), ANSWER_TIME);
             try (HeapSampler heap = new HeapSampler(workspace, started.worker().pid())) {
                 CpuMeter cpu = CpuMeter.start(llmq.pids());
                 long begun = System.nanoTime();
@@ -63,6 +75,8 @@ final class SlowLlmScenario implements Scenario {
                 // CPU milliseconds per millisecond of the phase (its last requests' patience included): cores used
                 aloneCores = cpu.millisPer(
                         Duration.ofNanos(System.nanoTime() - begun).toMillis());
+                // comparable across builds only at a rate the worker keeps up with (else unfinished calls are in it)
+                aloneCpuPerCompleted = cpu.millisPer(alone.completed());
                 aloneHeap = heap.peakMegabytes();
             }
         }
@@ -73,6 +87,7 @@ final class SlowLlmScenario implements Scenario {
             Started started = startSimulatorAndWorker(llmq, true);
             QueryClient client = new QueryClient(started.api());
             warmUp = warmUp(llmq, started, pace, i -> client.submitAndAwait("warm up " + i, wait));
+            SimulatorControl.stallEveryReply(started.simulator(), ANSWER_TIME);
             try (HeapSampler heap = new HeapSampler(workspace, started.worker().pid())) {
                 report = OpenLoop.run(OFFERED, phase, wait, i -> client.submitAndAwait("slow " + i, wait));
                 peakHeap = heap.peakMegabytes();
@@ -89,11 +104,18 @@ final class SlowLlmScenario implements Scenario {
                 .figure("p50_ms", report.percentileMillis(50))
                 .figure("completed_qps", report.completedPerSecond())
                 .figure("last_error", report.lastError())
+                .figure("worker_live_heap_mb_idle", held.liveIdleMegabytes())
+                .figure("worker_live_heap_mb_with_held_calls", held.liveHoldingMegabytes())
+                .figure("worker_held_calls", held.calls())
+                .figure("worker_live_heap_kb_per_call", held.kilobytesPerCall())
+                .figure("worker_held_calls_open_s", held.openSeconds())
+                .figure("worker_held_calls_answered", held.answered())
                 .figure("worker_alone_completed_ratio", (double) alone.completed() / alone.offered())
                 .figure("worker_alone_p50_ms", alone.percentileMillis(50))
                 .figure("worker_alone_p99_ms", alone.percentileMillis(99))
                 .figure("worker_alone_peak_heap_mb", aloneHeap)
                 .figure("worker_alone_cores_used", aloneCores)
+                .figure("worker_alone_cpu_ms_per_completed", aloneCpuPerCompleted)
                 .figure("worker_alone_last_error", alone.lastError())
                 .figure("warm_up_s", warmUp.took().toMillis() / 1000.0)
                 .figure("warm_up_jit_shares", warmUp.compilerShares())
@@ -125,14 +147,68 @@ final class SlowLlmScenario implements Scenario {
     /**
      * Warms the deployment up at full speed, as {@code overhead} does, until the JIT compilers settle: a slow LLM
      * would take minutes to run the calls that compile the worker's code (before 2026-12-03, 1,000 slow calls were
-     * all the warm-up, and the compilers took 40 % of the worker's CPU in the measured phase). Then every reply is
-     * slowed to {@link #ANSWER_TIME}.
+     * all the warm-up, and the compilers took 40 % of the worker's CPU in the measured phase). The caller then slows
+     * every reply to {@link #ANSWER_TIME}.
      */
     private static WarmUp.Report warmUp(Deployment llmq, Started started, Pace pace, OpenLoop.Request request)
             throws Exception {
         WarmUp.Report report = WarmUp.run(llmq.pids(), pace, WARM_UP_CLIENTS, request, WARM_UP_MOST);
         llmq.awaitIdle(Duration.ofMinutes(3));
-        SimulatorControl.stallEveryReply(started.simulator(), ANSWER_TIME);
         return report;
+    }
+
+    /**
+     * What the worker's live heap holds per LLM call in flight, with CPU out of the picture: the simulator holds every
+     * reply while {@code count} queries are put onto the stream; once the worker has taken them all (the consumer
+     * group's pending count) and a moment more for their calls to reach the simulator, the live heap (after a full
+     * GC) less the idle one's is divided by the calls, and the class histogram is written beside the results
+     * ({@code slow-llm-worker-class-histogram.txt}). Then the simulator lets them all go and the worker answers them.
+     */
+    private static HeldCalls holdCalls(
+            Workspace workspace, Deployment llmq, Started started, StreamClient direct, int count) throws Exception {
+        long worker = started.worker().pid();
+        double idle = HeapSampler.liveMegabytes(workspace, worker);
+        SimulatorControl.hold(started.simulator());
+        long begun = System.nanoTime();
+        List<StreamClient.Submitted> submitted = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            submitted.add(direct.submit("held " + i));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (llmq.redis().pendingEntries() < count && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        double openSeconds = (System.nanoTime() - begun) / 1e9;
+        // a taken query's call is on its way: its begin (one round trip), then the request to the simulator
+        Thread.sleep(2_000);
+        long taken = llmq.redis().pendingEntries();
+        double holding = HeapSampler.liveMegabytes(workspace, worker);
+        HeapSampler.classHistogram(
+                workspace, worker, workspace.results().resolve("slow-llm-worker-class-histogram.txt"));
+        SimulatorControl.release(started.simulator());
+        long answered = 0;
+        for (StreamClient.Submitted query : submitted) {
+            try {
+                if (query.outcome().get(60, TimeUnit.SECONDS).contains("\"succeeded\"")) {
+                    answered++;
+                }
+            } catch (TimeoutException | ExecutionException ex) {
+                // counted as not answered
+            }
+            direct.forget(query.id());
+        }
+        llmq.awaitIdle(Duration.ofMinutes(3));
+        return new HeldCalls(taken, idle, holding, openSeconds, answered);
+    }
+
+    /** Live heap of the worker idle and with {@code calls} LLM calls held open. */
+    private record HeldCalls(
+            long calls, double liveIdleMegabytes, double liveHoldingMegabytes, double openSeconds, long answered) {
+
+        double kilobytesPerCall() {
+            return calls == 0
+                    ? Double.NaN
+                    : Math.round((liveHoldingMegabytes - liveIdleMegabytes) * 1024 / calls * 10) / 10.0;
+        }
     }
 }

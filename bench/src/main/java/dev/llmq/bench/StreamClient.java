@@ -85,6 +85,11 @@ final class StreamClient implements AutoCloseable {
         return new Submitted(id, outcome);
     }
 
+    /** Stops listening for the outcome of query {@code id} (one {@link #submit} was given). */
+    void forget(long id) {
+        waiting.remove(id);
+    }
+
     @Override
     public void close() {
         redis.shutdown();
