@@ -194,6 +194,7 @@ class WorkerWiring {
 
         ProviderClients(int idleConnections) {
             this.idleConnections = idleConnections;
+            OpenAiLlmClient.shareJsonBuffers();
         }
 
         /** A client of the provider at {@code baseUrl}; the SDK does not retry, llmq's retry policy does. */

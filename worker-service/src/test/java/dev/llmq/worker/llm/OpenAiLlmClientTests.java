@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.ObjectMappers;
 import dev.llmq.shared.logging.QueryLogContext;
 import dev.llmq.shared.query.Query;
 import dev.llmq.shared.query.QueryId;
@@ -185,6 +186,26 @@ class OpenAiLlmClientTests {
         }
 
         assertThat(FirstTokenDeadline.waiting()).isZero();
+    }
+
+    @Test
+    void callsOnThreadsOfTheirOwnReuseTheSdksJsonBuffersFromOneBoundedPool() throws Exception {
+        // OpenAiLlmClient.shareJsonBuffers();
+        OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(5));
+        for (int i = 0; i < 30; i++) {
+            provider.enqueue(streamedAnswer("Hello"));
+        }
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(onVirtualThread(() -> client.complete(query(), piece -> {}), null)
+                            .answer()
+                            .text())
+                    .isEqualTo("Hello");
+        }
+
+        // per-thread buffers (Jackson's default) are pooled nowhere: such a pool counts -1
+        int pooled = ObjectMappers.jsonMapper().getFactory()._getRecyclerPool().pooledCount();
+        assertThat(pooled).isBetween(1, 64);
     }
 
     /** What a call made on a new virtual thread came to, and whether that thread was interrupted after it. */
