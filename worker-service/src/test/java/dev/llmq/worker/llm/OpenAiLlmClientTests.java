@@ -190,7 +190,7 @@ class OpenAiLlmClientTests {
 
     @Test
     void callsOnThreadsOfTheirOwnReuseTheSdksJsonBuffersFromOneBoundedPool() throws Exception {
-        // OpenAiLlmClient.shareJsonBuffers();
+        OpenAiLlmClient.shareJsonBuffers();
         OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(5));
         for (int i = 0; i < 30; i++) {
             provider.enqueue(streamedAnswer("Hello"));
