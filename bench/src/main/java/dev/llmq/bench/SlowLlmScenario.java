@@ -31,11 +31,11 @@ final class SlowLlmScenario implements Scenario {
     private static final int WARM_UP_CLIENTS = 64;
 
     /**
-     * The warm-up at full speed of each of the two deployments: {@code overhead}'s 60 s cap twice would add two
+     * The warm-up at full speed of each of the two deployments: {@code overhead}'s 55 s cap twice would add two
      * minutes to a full run (past its 10), and the goals here are out of reach on CPU either way (see BENCHMARKS.md).
      */
     private static final Duration WARM_UP_MOST =
-            Duration.ofSeconds(Long.getLong("llmq.bench.slow-llm.warm-up-most-seconds", 20));
+            Duration.ofSeconds(Long.getLong("llmq.bench.slow-llm.warm-up-most-seconds", 15));
 
     @Override
     public String name() {
@@ -180,7 +180,7 @@ final class SlowLlmScenario implements Scenario {
         }
         double openSeconds = (System.nanoTime() - begun) / 1e9;
         // a taken query's call is on its way: its begin (one round trip), then the request to the simulator
-        Thread.sleep(2_000);
+        Thread.sleep(1_000);
         long taken = llmq.redis().pendingEntries();
         double holding = HeapSampler.liveMegabytes(workspace, worker);
         HeapSampler.classHistogram(

@@ -23,7 +23,7 @@ final class WarmUp {
     static final Duration SLICE = Duration.ofSeconds(5);
 
     /** At most this long in all: a JVM that compiles for longer is measured as it is, with the share reported. */
-    static final Duration MOST = Duration.ofSeconds(Long.getLong("llmq.bench.warm-up-most-seconds", 60));
+    static final Duration MOST = Duration.ofSeconds(Long.getLong("llmq.bench.warm-up-most-seconds", 55));
 
     /** Compiled enough: the compiler threads used at most this share of the JVMs' CPU during the last slice. */
     static final double SETTLED = Double.parseDouble(System.getProperty("llmq.bench.warm-up-settled", "0.10"));
@@ -42,14 +42,14 @@ final class WarmUp {
         return run(pids, pace, clients, request, MOST);
     }
 
-    /** Like the other, capped at {@code cap} instead of {@link #MOST} (never less than {@link #FIRST}). */
+    /** Like the other, capped at {@code cap} instead of {@link #MOST} (a cap under {@link #FIRST} shortens it too). */
     static Report run(Map<String, Long> pids, Scenario.Pace pace, int clients, OpenLoop.Request request, Duration cap)
             throws InterruptedException {
         long start = System.nanoTime();
         long most = pace.scale(cap).toNanos();
         List<Double> shares = new ArrayList<>();
         CpuMeter cpu = CpuMeter.start(pids);
-        ClosedLoop.run(clients, pace.scale(FIRST), request);
+        ClosedLoop.run(clients, pace.scale(FIRST.compareTo(cap) < 0 ? FIRST : cap), request);
         shares.add(cpu.compilerShare());
         while (shares.getLast() > SETTLED && System.nanoTime() - start < most) {
             cpu = CpuMeter.start(pids);
