@@ -80,6 +80,23 @@ final class QueryClient {
     }
 
     /**
+     * Submits {@code prompt}, again after a pause whenever llmq refuses it with 503 (it sheds load when Redis answers
+     * too slowly, as on a saturated machine): for scenarios that measure something other than submission.
+     */
+    long submitPatiently(String prompt) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return submit(prompt);
+            } catch (IOException ex) {
+                if (attempt >= 20 || !ex.getMessage().contains(" answered 503")) {
+                    throw ex;
+                }
+                Thread.sleep(Math.min(2_000, 50L * attempt));
+            }
+        }
+    }
+
+    /**
      * Waits for query {@code id}'s outcome (long-polling, again on each 202) and returns its body; throws when it did
      * not succeed.
      */

@@ -33,30 +33,12 @@ final class StreamClient implements AutoCloseable {
     private final RPatternTopic results;
     private final Map<Long, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
 
-    private final boolean listening;
-
     StreamClient(String redisUrl) {
-        this(redisUrl, true);
-    }
-
-    /**
-     * A client that only submits: no subscription to the outcomes (whose every message would cost the load
-     * generator's CPU while another subscription measures them), so {@link Submitted#outcome()} never completes.
-     */
-    static StreamClient submitOnly(String redisUrl) {
-        return new StreamClient(redisUrl, false);
-    }
-
-    private StreamClient(String redisUrl, boolean listening) {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.useSingleServer().setAddress(redisUrl).setConnectionPoolSize(64).setConnectionMinimumIdleSize(8);
         this.redis = Redisson.create(config);
-        this.listening = listening;
         this.results = redis.getPatternTopic(RESULT_PREFIX + "*", StringCodec.INSTANCE);
-        if (!listening) {
-            return;
-        }
         results.addListener(String.class, (pattern, channel, outcome) -> {
             CompletableFuture<String> waiter =
                     waiting.remove(Long.parseLong(channel.toString().substring(RESULT_PREFIX.length())));
@@ -88,9 +70,7 @@ final class StreamClient implements AutoCloseable {
     Submitted submit(String prompt) {
         long id = redis.getAtomicLong("llmq:query-ids").incrementAndGet();
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        if (listening) {
-            waiting.put(id, outcome);
-        }
+        waiting.put(id, outcome);
         Instant now = Instant.now();
         String query = "{\"id\":" + id + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
                 + "\"}],\"submitted_at\":\"" + now + "\",\"attempt\":1,\"tenant\":\"local\","

@@ -32,9 +32,7 @@ import org.redisson.config.Config;
  * One api-service replica holds 20,000 {@code GET /result} waits at once; then a worker answers them all. Both are warm
  * first, as services that have run for a while are: a closed loop like {@code overhead}'s warm-up, its waits over
  * HTTP/2 too, until the JIT compilers settle ({@link WarmUp}). Then the simulator holds every call ({@code hold}
- * fault), 20,000 queries go straight onto the stream with their status records (as the api writes them; the waits
- * are what is measured), and the worker takes 512 of them and waits while the rest stay queued and the 20,000 waits are
- * parked; the
+ * fault): the worker takes its 512 queries and waits while the rest stay queued and the 20,000 waits are parked; the
  * release lets it answer them all as fast as it can. Measures how
  * long after an outcome was stored its waiter got it (the answer's arrival against the moment the bench's own
  * subscription heard the outcome published, which the worker does in the same script as the store; one clock) and how
@@ -111,18 +109,18 @@ final class WaitersScenario implements Scenario {
             // from now on the worker takes queries but its calls wait in the simulator until the waits are parked
             SimulatorControl.hold(simulatorUrl);
             HeapSampler apiHeap = new HeapSampler(workspace, started.process().pid());
-            // the queries go straight onto the stream with their status records, as the api writes them: what is
-            // measured is the waits, and 20,000 POSTs took 20-30 s of the run (2026-12-03) without bearing on them
+            QueryClient submitter = new QueryClient(api);
             long[] ids = new long[count];
-            try (StreamClient submitter = StreamClient.submitOnly(llmq.redis().url());
-                    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 Semaphore permits = new Semaphore(64);
                 for (int i = 0; i < count; i++) {
                     int index = i;
                     permits.acquire();
                     pool.execute(() -> {
                         try {
-                            ids[index] = submitter.submit("waiter " + index).id();
+                            ids[index] = submitter.submitPatiently("waiter " + index);
+                        } catch (Exception ex) {
+                            throw new IllegalStateException(ex);
                         } finally {
                             permits.release();
                         }
