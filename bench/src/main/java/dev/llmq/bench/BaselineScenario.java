@@ -55,7 +55,7 @@ final class BaselineScenario implements Scenario {
             // capacity as llmq's is measured: a closed loop of as many clients
             OpenLoop.Report capacity = ClosedLoop.run(
                     OverheadScenario.CLIENTS,
-                    pace.scale(Duration.ofSeconds(20)),
+                    pace.scale(OverheadScenario.CAPACITY_PHASE),
                     i -> client.submitAndAwait("capacity " + i, wait));
             result.figure("design_card_capacity_qps", capacity.completedPerSecond())
                     .figure("design_card_cpu_ms_per_query", cpu.millisPer(capacity.completed()))

@@ -20,6 +20,9 @@ final class OverheadScenario implements Scenario {
      */
     static final Duration HALF_RATE_PHASE = Duration.ofSeconds(10);
 
+    /** How long the closed loop measures capacity: about 10,000 queries here (20 s until 2026-12-03, as above). */
+    static final Duration CAPACITY_PHASE = Duration.ofSeconds(15);
+
     static final double THROUGHPUT_GOAL = 3_000;
 
     /** The offered rates, changeable to explore (-Dllmq.bench.half-rate=300 through BENCH_JAVA_OPTS). */
@@ -70,7 +73,7 @@ final class OverheadScenario implements Scenario {
             QueryClient.takeSlowQueries();
             CpuMeter cpu = CpuMeter.start(llmq.pids());
             OpenLoop.Report capacity = ClosedLoop.run(
-                    CLIENTS, pace.scale(Duration.ofSeconds(20)), i -> client.submitAndAwait("capacity " + i, wait));
+                    CLIENTS, pace.scale(CAPACITY_PHASE), i -> client.submitAndAwait("capacity " + i, wait));
             Map<String, Double> cpuPerQuery = cpu.millisPer(capacity.completed());
             double compilerShare = cpu.compilerShare();
             List<String> slowQueries = QueryClient.takeSlowQueries();
