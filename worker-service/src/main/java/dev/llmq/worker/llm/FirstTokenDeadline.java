@@ -33,7 +33,6 @@ final class FirstTokenDeadline implements AutoCloseable {
     private final Thread caller;
     private final ScheduledFuture<?> expiry;
     private State state = State.WAITING;
-    private boolean interruptSent;
 
     private FirstTokenDeadline(Thread caller, Duration timeout) {
         this.caller = caller;
@@ -55,13 +54,12 @@ final class FirstTokenDeadline implements AutoCloseable {
 
     /** Whether the deadline passed before the first token (the call was, or is about to be, cut off). */
     synchronized boolean expired() {
-        return state == State.EXPIRED || (state == State.CLOSED && interruptSent);
+        return state == State.EXPIRED;
     }
 
     private synchronized void expire() {
         if (state == State.WAITING) {
             state = State.EXPIRED;
-            interruptSent = true;
             caller.interrupt();
         }
     }
@@ -73,8 +71,10 @@ final class FirstTokenDeadline implements AutoCloseable {
         if (state == State.EXPIRED) {
             // the timer's interrupt was for the call only (and is sent under this lock, so it has landed by now)
             Thread.interrupted();
+        } else if (state == State.WAITING) {
+            // the call ended without a token: a timer that fires now finds nothing to cut off
+            state = State.CLOSED;
         }
-        state = State.CLOSED;
     }
 
     /** How many calls' deadlines the timer holds: the calls still waiting for their first token. */

@@ -174,16 +174,7 @@ class OpenAiLlmClientTests {
     @Test
     void metDeadlinesLeaveNothingBehindOnTheTimer() throws Exception {
         OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofHours(1));
-        for (int i = 0; i < 20; i++) {
-            provider.enqueue(streamedAnswer("Hello"));
-        }
-
-        for (int i = 0; i < 20; i++) {
-            assertThat(onVirtualThread(() -> client.complete(query(), piece -> {}), null)
-                            .answer()
-                            .text())
-                    .isEqualTo("Hello");
-        }
+        answerEachOnAThreadOfItsOwn(client, 20);
 
         assertThat(FirstTokenDeadline.waiting()).isZero();
     }
@@ -192,20 +183,24 @@ class OpenAiLlmClientTests {
     void callsOnThreadsOfTheirOwnReuseTheSdksJsonBuffersFromOneBoundedPool() throws Exception {
         OpenAiLlmClient.shareJsonBuffers();
         OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(5));
-        for (int i = 0; i < 30; i++) {
+        answerEachOnAThreadOfItsOwn(client, 30);
+
+        // per-thread buffers (Jackson's default) are pooled nowhere: such a pool counts -1
+        int pooled = ObjectMappers.jsonMapper().getFactory()._getRecyclerPool().pooledCount();
+        assertThat(pooled).isBetween(1, 64);
+    }
+
+    /** Makes {@code calls} calls, each on a new virtual thread, each answered "Hello". */
+    private void answerEachOnAThreadOfItsOwn(OpenAiLlmClient client, int calls) throws InterruptedException {
+        for (int i = 0; i < calls; i++) {
             provider.enqueue(streamedAnswer("Hello"));
         }
-
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < calls; i++) {
             assertThat(onVirtualThread(() -> client.complete(query(), piece -> {}), null)
                             .answer()
                             .text())
                     .isEqualTo("Hello");
         }
-
-        // per-thread buffers (Jackson's default) are pooled nowhere: such a pool counts -1
-        int pooled = ObjectMappers.jsonMapper().getFactory()._getRecyclerPool().pooledCount();
-        assertThat(pooled).isBetween(1, 64);
     }
 
     /** What a call made on a new virtual thread came to, and whether that thread was interrupted after it. */
