@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NetworkChaosIT {
 
     private static final int MAX_ATTEMPTS = 3;
+    private static final String CONSUMER_PREFIX = "network-chaos-";
     private static final Duration RECLAIM_AFTER = Duration.ofSeconds(2);
     // the outage test cuts the links once it sees the stalled call, before this runs out: on a loaded machine (two
     // test JVMs in CI) seeing it took over 2 s once, the attempt failed and its retry was stored before the cut
@@ -80,10 +81,10 @@ class NetworkChaosIT {
             apis.addAll(List.of(a.get(), b.get()));
             workers.addAll(List.of(c.get(), d.get()));
         }
-        apiLinks.add(new NetworkFaults.Link("api-a", proxies.get(0), false));
-        apiLinks.add(new NetworkFaults.Link("api-b", proxies.get(1), false));
-        workerLinks.add(new NetworkFaults.Link("worker-a", proxies.get(2), true));
-        workerLinks.add(new NetworkFaults.Link("worker-b", proxies.get(3), true));
+        apiLinks.add(NetworkFaults.Link.api("api-a", proxies.get(0)));
+        apiLinks.add(NetworkFaults.Link.api("api-b", proxies.get(1)));
+        workerLinks.add(NetworkFaults.Link.worker("worker-a", proxies.get(2), CONSUMER_PREFIX + "a"));
+        workerLinks.add(NetworkFaults.Link.worker("worker-b", proxies.get(3), CONSUMER_PREFIX + "b"));
     }
 
     @AfterAll
@@ -163,7 +164,7 @@ class NetworkChaosIT {
             pause();
             faults.reset(List.of(workerLinks.get(0)));
             pause();
-            awaitWorkBy("network-chaos-a");
+            awaitWorkBy(CONSUMER_PREFIX + "a");
             // longer than the reclaim time: the other worker takes over what worker a holds
             faults.blackhole(
                     List.of(workerLinks.get(0)), RECLAIM_AFTER.multipliedBy(2).plusSeconds(1));
@@ -237,7 +238,7 @@ class NetworkChaosIT {
     private static ServiceProcess startWorker(FaultProxy proxy, String name) {
         return cluster.startWorker(
                 Map.of("REDIS_URL", "redis://" + proxy.address()),
-                "--llmq.worker.consumer-name=network-chaos-" + name,
+                "--llmq.worker.consumer-name=" + CONSUMER_PREFIX + name,
                 "--llmq.redis.command-timeout=" + WORKER_REDIS_TIMEOUT.toMillis() + "ms",
                 "--llmq.worker.max-attempts=" + MAX_ATTEMPTS,
                 "--llmq.worker.reclaim-after=" + RECLAIM_AFTER.toMillis() + "ms",

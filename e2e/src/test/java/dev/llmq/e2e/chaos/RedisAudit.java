@@ -5,6 +5,7 @@ import dev.llmq.shared.redis.RedisKeys;
 import dev.llmq.shared.testing.RedisDeployment;
 import dev.llmq.shared.testing.TestRedis;
 import dev.llmq.shared.testing.TestRedisCluster;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,17 +62,7 @@ public final class RedisAudit {
      * last attempt's outcome could not be stored, so another worker reclaimed it and called once more).
      */
     public static Set<Long> inProgress(RedisDeployment redis) {
-        Set<Long> ids = new HashSet<>();
-        for (String stream : RedisKeys.QUERY_STREAMS) {
-            if ((Long) redis.call("EXISTS", stream) == 0L) {
-                continue;
-            }
-            for (Object pending :
-                    (List<?>) redis.call("XPENDING", stream, RedisKeys.WORKER_GROUP, "-", "+", "100000")) {
-                queryIdOfEntry(redis, stream, (String) ((List<?>) pending).getFirst())
-                        .ifPresent(ids::add);
-            }
-        }
+        Set<Long> ids = pendingIds(redis);
         for (Object retry : (List<?>) redis.call("ZRANGE", RedisKeys.RETRY_SET, "0", "-1")) {
             addQueryId((String) retry, ids);
         }
@@ -97,6 +88,29 @@ public final class RedisAudit {
     private static OptionalLong queryIdIn(String queryJson) {
         Matcher id = QUERY_ID.matcher(queryJson);
         return id.find() ? OptionalLong.of(Long.parseLong(id.group(1))) : OptionalLong.empty();
+    }
+
+    /** The ids of the queries whose entries (of any priority's stream) are pending for {@code consumer}. */
+    public static Set<Long> pendingFor(RedisDeployment redis, String consumer) {
+        return pendingIds(redis, consumer);
+    }
+
+    /** The ids of the queries pending in the workers' group, for the one consumer named after it if any. */
+    private static Set<Long> pendingIds(RedisDeployment redis, String... consumer) {
+        Set<Long> ids = new HashSet<>();
+        for (String stream : RedisKeys.QUERY_STREAMS) {
+            if ((Long) redis.call("EXISTS", stream) == 0L) {
+                continue;
+            }
+            List<String> args =
+                    new ArrayList<>(List.of("XPENDING", stream, RedisKeys.WORKER_GROUP, "-", "+", "100000"));
+            args.addAll(List.of(consumer));
+            for (Object pending : (List<?>) redis.call(args.toArray(String[]::new))) {
+                queryIdOfEntry(redis, stream, (String) ((List<?>) pending).getFirst())
+                        .ifPresent(ids::add);
+            }
+        }
+        return ids;
     }
 
     /**
