@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs benchmark scenarios: {@code bench/run [--quick] [scenario ...]} (all when none is named). Each prints one
- * result line; all records go to {@code bench/target/results/<time>.json}.
+ * result line; all records go to {@code bench/target/results/<time>.json}. {@code bench/run load --url ...} offers the
+ * same open loop to a service that is already running ({@link LoadCommand}).
  */
 public final class Bench {
 
@@ -36,6 +37,18 @@ public final class Bench {
             DesignCardService.main(Integer.parseInt(args[1]), args[2], args[3], Integer.parseInt(args[4]));
             return;
         }
+        if (args.length > 0 && args[0].equals("load")) {
+            Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Map<String, Object> record = LoadCommand.main(LoadCommand.after(args));
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("started_at", started.toString());
+            run.put("command", "load");
+            run.put("java", Runtime.version().toString());
+            run.put("cores", Runtime.getRuntime().availableProcessors());
+            run.put("scenarios", List.of(record));
+            write(Workspace.find(), started, run, true);
+            return;
+        }
         Scenario.Pace pace = Scenario.Pace.FULL;
         List<Scenario> chosen = new ArrayList<>();
         for (String arg : args) {
@@ -45,7 +58,7 @@ public final class Bench {
                 chosen.add(SCENARIOS.get(arg));
             } else {
                 System.err.println("unknown scenario '" + arg + "'; scenarios: " + String.join(", ", SCENARIOS.keySet())
-                        + " (and --quick)");
+                        + " (and --quick); or: " + LoadCommand.USAGE.substring("usage: ".length()));
                 System.exit(2);
             }
         }
@@ -83,6 +96,12 @@ public final class Bench {
             run.put("beside", beside);
             System.out.println(Beside.line(beside));
         });
+        write(workspace, started, run, allMet);
+    }
+
+    /** Writes a run's records to {@code bench/target/results/<started>.json}, says where, and ends the JVM. */
+    private static void write(Workspace workspace, Instant started, Map<String, Object> run, boolean allMet)
+            throws java.io.IOException {
         Files.createDirectories(workspace.results());
         var file = workspace.results().resolve(started.toString().replace(':', '-') + ".json");
         JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(file.toFile(), run);

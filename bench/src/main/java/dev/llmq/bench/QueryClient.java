@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A client of the {@code /query} + {@code /result} contract, for llmq and for any service that speaks it (the
@@ -25,8 +27,11 @@ final class QueryClient {
 
     private static final Queue<String> SLOW_QUERIES = new ConcurrentLinkedQueue<>();
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final HttpClient http;
     private final String baseUrl;
+    private final @Nullable String apiKey;
 
     QueryClient(String baseUrl) {
         this(baseUrl, HttpClient.Version.HTTP_1_1);
@@ -37,11 +42,22 @@ final class QueryClient {
      * upgraded by {@link #upgrade()} before any other request.
      */
     QueryClient(String baseUrl, HttpClient.Version version) {
+        this(baseUrl, version, null);
+    }
+
+    /** As {@link #QueryClient(String, HttpClient.Version)}, sending {@code apiKey} as a bearer token if not null. */
+    QueryClient(String baseUrl, HttpClient.Version version, @Nullable String apiKey) {
         this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
         this.http = HttpClient.newBuilder()
                 .version(version)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery));
+        return apiKey == null ? request : request.header("Authorization", "Bearer " + apiKey);
     }
 
     /**
@@ -68,9 +84,10 @@ final class QueryClient {
     /** Submits {@code prompt}; returns the query's id. */
     long submit(String prompt) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/query"))
+                request("/query")
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"" + prompt + "\"}"))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"prompt\":" + JSON.writeValueAsString(prompt) + "}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -106,8 +123,7 @@ final class QueryClient {
 
     /** As {@link #awaitSucceeded(long, Duration)}, adding each wait's status and milliseconds to {@code waits}. */
     private String awaitSucceeded(long id, Duration wait, List<String> waits) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/result?id=" + id + "&wait=" + wait.toSeconds() + "s"))
+        HttpRequest request = request("/result?id=" + id + "&wait=" + wait.toSeconds() + "s")
                 .timeout(wait.plusSeconds(30))
                 .GET()
                 .build();

@@ -69,6 +69,9 @@ final class ScenarioResult {
                 .map(entry ->
                         entry.getKey() + "=" + (entry.getValue() instanceof Double d ? format(d) : entry.getValue()))
                 .collect(Collectors.joining(" "));
+        if (judged.isEmpty()) {
+            return scenario + ": " + others;
+        }
         return scenario + ": " + judged + (others.isEmpty() ? "" : " | " + others);
     }
 
