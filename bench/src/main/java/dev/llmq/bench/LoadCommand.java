@@ -120,7 +120,7 @@ final class LoadCommand {
         OpenLoop.Report report = OpenLoop.run(options.rate(), options.duration(), options.drain(), index -> {
             try {
                 client.submitAndAwait(options.promptOf(index), options.resultWait());
-            } catch (IOException ex) {
+            } catch (IOException | RuntimeException ex) {
                 failures.computeIfAbsent(kindOf(ex), kind -> new LongAdder()).increment();
                 throw ex;
             }
@@ -149,7 +149,7 @@ final class LoadCommand {
      * A failure's kind, for counting: the refused request and its status ({@code POST /query 429}), an outcome that is
      * not an answer ({@code outcome failed}), or the exception's class (a connection refused, a timeout).
      */
-    static String kindOf(IOException ex) {
+    static String kindOf(Exception ex) {
         String message = ex.getMessage() == null ? "" : ex.getMessage();
         Matcher refused = HTTP_REFUSAL.matcher(message);
         if (refused.find()) {
