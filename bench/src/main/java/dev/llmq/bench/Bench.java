@@ -1,5 +1,6 @@
 package dev.llmq.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -101,7 +102,7 @@ public final class Bench {
 
     /** Writes a run's records to {@code bench/target/results/<started>.json}, says where, and ends the JVM. */
     private static void write(Workspace workspace, Instant started, Map<String, Object> run, boolean allMet)
-            throws java.io.IOException {
+            throws IOException {
         Files.createDirectories(workspace.results());
         var file = workspace.results().resolve(started.toString().replace(':', '-') + ".json");
         JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(file.toFile(), run);
