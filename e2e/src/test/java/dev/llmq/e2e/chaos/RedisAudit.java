@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /** Reads what a chaos run left in Redis, the way an operator with {@code redis-cli} would. */
 public final class RedisAudit {
@@ -62,7 +63,7 @@ public final class RedisAudit {
      * last attempt's outcome could not be stored, so another worker reclaimed it and called once more).
      */
     public static Set<Long> inProgress(RedisDeployment redis) {
-        Set<Long> ids = pendingIds(redis);
+        Set<Long> ids = pendingIds(redis, null);
         for (Object retry : (List<?>) redis.call("ZRANGE", RedisKeys.RETRY_SET, "0", "-1")) {
             addQueryId((String) retry, ids);
         }
@@ -95,8 +96,8 @@ public final class RedisAudit {
         return pendingIds(redis, consumer);
     }
 
-    /** The ids of the queries pending in the workers' group, for the one consumer named after it if any. */
-    private static Set<Long> pendingIds(RedisDeployment redis, String... consumer) {
+    /** The ids of the queries pending in the workers' group: for {@code consumer}, or for any when it is null. */
+    private static Set<Long> pendingIds(RedisDeployment redis, @Nullable String consumer) {
         Set<Long> ids = new HashSet<>();
         for (String stream : RedisKeys.QUERY_STREAMS) {
             if ((Long) redis.call("EXISTS", stream) == 0L) {
@@ -104,7 +105,9 @@ public final class RedisAudit {
             }
             List<String> args =
                     new ArrayList<>(List.of("XPENDING", stream, RedisKeys.WORKER_GROUP, "-", "+", "100000"));
-            args.addAll(List.of(consumer));
+            if (consumer != null) {
+                args.add(consumer);
+            }
             for (Object pending : (List<?>) redis.call(args.toArray(String[]::new))) {
                 queryIdOfEntry(redis, stream, (String) ((List<?>) pending).getFirst())
                         .ifPresent(ids::add);

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import okhttp3.mockwebserver.MockResponse;
@@ -152,23 +151,13 @@ class OpenAiLlmClientTests {
     void anInterruptedPlatformCallerEndsTheCallMadeForIt() throws Exception {
         provider.enqueue(streamedAnswer("never").setHeadersDelay(3, TimeUnit.SECONDS));
         OpenAiLlmClient client = new OpenAiLlmClient(sdk, "gpt-4o-mini", Duration.ofSeconds(30));
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicBoolean interruptedAfter = new AtomicBoolean();
-        Thread caller = Thread.ofPlatform().start(() -> {
-            try {
-                client.complete(query(), piece -> {});
-            } catch (RuntimeException ex) {
-                failure.set(ex);
-            }
-            interruptedAfter.set(Thread.currentThread().isInterrupted());
-        });
-        Thread.sleep(300);
-        caller.interrupt();
-        caller.join(Duration.ofSeconds(5));
 
-        assertThat(caller.isAlive()).isFalse();
-        assertThat(failure.get()).isInstanceOf(LlmCallException.class).hasMessageContaining("interrupted");
-        assertThat(interruptedAfter).isTrue();
+        Outcome outcome =
+                onThread(Thread.ofPlatform(), () -> client.complete(query(), piece -> {}), Duration.ofMillis(300));
+
+        assertThat(outcome.failure()).isInstanceOf(LlmCallException.class).hasMessageContaining("interrupted");
+        assertThat(outcome.took()).isLessThan(Duration.ofSeconds(5));
+        assertThat(outcome.interruptedAfter()).isTrue();
     }
 
     @Test
@@ -203,13 +192,19 @@ class OpenAiLlmClientTests {
         }
     }
 
-    /** What a call made on a new virtual thread came to, and whether that thread was interrupted after it. */
+    /** What a call made on a new thread came to, and whether that thread was interrupted after it. */
     private record Outcome(LlmAnswer answer, Throwable failure, Duration took, boolean interruptedAfter) {}
 
     private static Outcome onVirtualThread(Supplier<LlmAnswer> call, Duration interruptAfter)
             throws InterruptedException {
+        return onThread(Thread.ofVirtual(), call, interruptAfter);
+    }
+
+    /** Makes {@code call} on a new thread of {@code threads}, interrupting it after {@code interruptAfter} if given. */
+    private static Outcome onThread(Thread.Builder threads, Supplier<LlmAnswer> call, Duration interruptAfter)
+            throws InterruptedException {
         AtomicReference<Outcome> outcome = new AtomicReference<>();
-        Thread caller = Thread.ofVirtual().start(() -> {
+        Thread caller = threads.start(() -> {
             long started = System.nanoTime();
             LlmAnswer answer = null;
             Throwable failure = null;
